@@ -1,0 +1,76 @@
+# SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
+# SPDX-License-Identifier: Apache-2.0
+#
+# Build helpers in the manner of Abseil's absl_cc_library: one static library per folder,
+# PUBLIC include/, PRIVATE src/, warnings as errors on our own targets only.
+
+set(GPUEXT_WARNINGS -Wall -Wextra -Wpedantic -Werror)
+
+function(gpuext_apply_common target)
+  target_compile_options(${target} PRIVATE ${GPUEXT_WARNINGS})
+  if(GPUEXT_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+# gpuext_add_library(NAME kube SRCS ... DEPS ... PRIVATE_DEPS ...)
+# Creates gpuext_<NAME> with alias gpuext::<NAME>, plus gpuext_<NAME>_headers, an object
+# library that compiles every public header on its own (part of the check_headers target).
+function(gpuext_add_library)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS;PRIVATE_DEPS" ${ARGN})
+  set(target gpuext_${ARG_NAME})
+  add_library(${target} STATIC ${ARG_SRCS})
+  add_library(gpuext::${ARG_NAME} ALIAS ${target})
+  target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
+                                       PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  target_link_libraries(${target} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  gpuext_apply_common(${target})
+
+  # Header self-containment: one generated .cpp per public header.
+  file(GLOB_RECURSE headers RELATIVE ${CMAKE_CURRENT_SOURCE_DIR}/include
+       CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/include/*.h)
+  set(check_srcs)
+  foreach(h IN LISTS headers)
+    string(MAKE_C_IDENTIFIER "${h}" id)
+    set(src ${CMAKE_CURRENT_BINARY_DIR}/header_check/${id}.cpp)
+    file(CONFIGURE OUTPUT ${src} CONTENT "#include \"${h}\"\n")
+    list(APPEND check_srcs ${src})
+  endforeach()
+  if(check_srcs)
+    add_library(${target}_headers OBJECT EXCLUDE_FROM_ALL ${check_srcs})
+    target_link_libraries(${target}_headers PRIVATE ${target})
+    gpuext_apply_common(${target}_headers)
+    if(NOT TARGET check_headers)
+      add_custom_target(check_headers)
+    endif()
+    add_dependencies(check_headers ${target}_headers)
+  endif()
+endfunction()
+
+# gpuext_add_binary(NAME kube-emulator SRCS main.cpp DEPS ...)
+function(gpuext_add_binary)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS})
+  gpuext_apply_common(${ARG_NAME})
+  set_target_properties(${ARG_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
+endfunction()
+
+# gpuext_add_test(NAME kube_test SRCS ... DEPS ... LABELS unit [TIMEOUT s])
+# One GoogleTest executable, each test registered with ctest and labelled.
+function(gpuext_add_test)
+  cmake_parse_arguments(ARG "" "NAME;TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  gpuext_apply_common(${ARG_NAME})
+  target_compile_definitions(${ARG_NAME} PRIVATE
+    GPUEXT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    GPUEXT_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  gtest_discover_tests(${ARG_NAME}
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+    DISCOVERY_TIMEOUT 60)
+endfunction()
