@@ -194,8 +194,12 @@ std::optional<json> OpenApiV3GroupVersion(const Registry& registry, const std::s
     const std::string item = t->namespaced
                                  ? fmt::format("{}/namespaces/{{namespace}}/{}/{{name}}", prefix, t->resource)
                                  : fmt::format("{}/{}/{{name}}", prefix, t->resource);
+    // kubectl decides whether the server validates fields itself by finding the PATCH
+    // operation tagged with the kind and its fieldValidation parameter.
     const json op = {{"parameters", PathParameters()},
-                     {"responses", {{"200", {{"description", "OK"}}}}}};
+                     {"responses", {{"200", {{"description", "OK"}}}}},
+                     {"x-kubernetes-group-version-kind",
+                      {{"group", t->group}, {"version", t->version}, {"kind", t->kind}}}};
     paths[item] = {{"get", op}, {"put", op}, {"patch", op}, {"delete", op}};
     const std::string collection = item.substr(0, item.size() - std::string("/{name}").size());
     paths[collection] = {{"get", op}, {"post", op}};

@@ -190,6 +190,12 @@ struct Server::Impl {
       throw TooLarge(fmt::format("the request body is {} bytes; the limit is {}", req.body.size(),
                                  options.max_body_bytes));
     }
+    if (req.get_header_value("Content-Type").find("protobuf") != std::string::npos) {
+      // Protobuf is not spoken here; client-go retries with JSON on 415.
+      throw UnsupportedMediaType(
+          "the body of the request was in an unknown format - accepted media types include: "
+          "application/json, application/yaml");
+    }
     if (ServeDiscovery(req, res)) {
       return;
     }
@@ -215,6 +221,10 @@ struct Server::Impl {
     } else if (path == "/apis" || path == "/apis/") {
       doc = ApiGroupList(api.registry());
     } else if (path == "/openapi/v2") {
+      if (req.get_header_value("Accept").find("json") == std::string::npos) {
+        throw ApiStatus(406, "NotAcceptable",
+                        "only the following media types are accepted: application/json");
+      }
       doc = OpenApiV2(api.registry());
     } else if (path == "/openapi/v3" || path == "/openapi/v3/") {
       doc = OpenApiV3Index(api.registry());
@@ -304,8 +314,10 @@ struct Server::Impl {
     }
     api.ValidateWatch(req);
     auto shared = std::make_shared<ApiRequest>(std::move(req));
+    // The media type parameter keeps cpp-httplib from gzipping the stream (its compressor
+    // buffers, so events would arrive late); client-go reads it as JSON.
     res.set_chunked_content_provider(
-        "application/json", [this, shared](size_t /*offset*/, httplib::DataSink& sink) {
+        "application/json;stream=watch", [this, shared](size_t /*offset*/, httplib::DataSink& sink) {
           try {
             api.Watch(
                 *shared,
@@ -371,6 +383,7 @@ void Server::Start() {
   d.http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   d.http->set_payload_max_length(d.options.max_body_bytes * 2);
   d.http->set_keep_alive_max_count(1000);
+  d.http->set_tcp_nodelay(true);  // small responses must not wait for Nagle + delayed ACKs
   d.http->set_read_timeout(std::chrono::seconds(60));
   d.http->set_write_timeout(std::chrono::seconds(60));
   const auto handler = [&d](const httplib::Request& req, httplib::Response& res) {

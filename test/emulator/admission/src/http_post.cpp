@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <chrono>
 #include <memory>
 #include <string_view>
 #include <vector>

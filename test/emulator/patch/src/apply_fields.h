@@ -9,9 +9,10 @@
 // makes every list atomic.
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "field_set.h"
 #include "gpuext/emulator/patch/patch_schema.h"

@@ -11,11 +11,12 @@
 // "v:<value as JSON>" (an item of a set) and "i:<index>" (read, never written). A set holds the
 // paths its manager owns: leaves, keyed list items and set items.
 
-#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace gpuext::emulator::patch::internal {
 

@@ -87,24 +87,29 @@ GoKind KindOf(const json& v) {
 
 bool GoEqual(const json& a, const json& b) { return KindOf(a) == KindOf(b) && a == b; }
 
-std::string GoValue(const json& v) {
+namespace {
+
+// Prints maps and slices as fmt does (map[k:v k2:v2], [a b]) and scalars with `scalar`.
+std::string Compose(const json& v, std::string (*scalar)(const json&)) {
+  std::string out;
+  if (v.is_object()) {
+    for (const auto& [key, value] : v.items()) {
+      out += (out.empty() ? "" : " ") + key + ":" + Compose(value, scalar);
+    }
+    return "map[" + out + "]";
+  }
+  if (v.is_array()) {
+    for (size_t i = 0; i < v.size(); ++i) {
+      out += (i == 0 ? "" : " ") + Compose(v[i], scalar);
+    }
+    return "[" + out + "]";
+  }
+  return scalar(v);
+}
+
+// %v of a scalar.
+std::string ScalarValue(const json& v) {
   switch (KindOf(v)) {
-    case GoKind::kMap: {
-      std::string out = "map[";
-      bool first = true;
-      for (const auto& [key, value] : v.items()) {
-        out += (first ? "" : " ") + key + ":" + GoValue(value);
-        first = false;
-      }
-      return out + "]";
-    }
-    case GoKind::kSlice: {
-      std::string out = "[";
-      for (size_t i = 0; i < v.size(); ++i) {
-        out += (i == 0 ? "" : " ") + GoValue(v[i]);
-      }
-      return out + "]";
-    }
     case GoKind::kString:
       return v.get<std::string>();
     case GoKind::kBool:
@@ -113,43 +118,28 @@ std::string GoValue(const json& v) {
       return GoInt(v);
     case GoKind::kFloat:
       return GoFloat(v.get<double>());
-    case GoKind::kNil:
-      break;
+    default:
+      return "<nil>";
   }
-  return "<nil>";
 }
 
-std::string GoSprintS(const json& v) {
+// %s of a scalar: only strings print as themselves.
+std::string ScalarS(const json& v) {
   switch (KindOf(v)) {
-    case GoKind::kMap: {
-      std::string out = "map[";
-      bool first = true;
-      for (const auto& [key, value] : v.items()) {
-        out += (first ? "" : " ") + key + ":" + GoSprintS(value);
-        first = false;
-      }
-      return out + "]";
-    }
-    case GoKind::kSlice: {
-      std::string out = "[";
-      for (size_t i = 0; i < v.size(); ++i) {
-        out += (i == 0 ? "" : " ") + GoSprintS(v[i]);
-      }
-      return out + "]";
-    }
     case GoKind::kString:
       return v.get<std::string>();
-    case GoKind::kBool:
-      return std::string("%!s(bool=") + (v.get<bool>() ? "true" : "false") + ")";
-    case GoKind::kInt:
-      return "%!s(int64=" + GoInt(v) + ")";
-    case GoKind::kFloat:
-      return "%!s(float64=" + GoFloat(v.get<double>()) + ")";
     case GoKind::kNil:
-      break;
+      return "%!s(<nil>)";
+    default:
+      return "%!s(" + GoTypeName(v) + "=" + ScalarValue(v) + ")";
   }
-  return "%!s(<nil>)";
 }
+
+}  // namespace
+
+std::string GoValue(const json& v) { return Compose(v, ScalarValue); }
+
+std::string GoSprintS(const json& v) { return Compose(v, ScalarS); }
 
 std::string GoTypeName(const json& v) {
   switch (KindOf(v)) {

@@ -6,8 +6,9 @@
 // like kube-apiserver's (which prints them with fmt's %v and %s) and equality follows Go's `==`
 // on interfaces (1 and 1.0 differ: one decodes to int64, the other to float64).
 
-#include <nlohmann/json.hpp>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 namespace gpuext::emulator::patch::internal {
 

@@ -3,9 +3,9 @@
 
 #include "gpuext/emulator/patch/patch_schema.h"
 
-#include <fmt/format.h>
-
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "builtin_schemas.h"
 #include "gpuext/error.h"

@@ -7,80 +7,29 @@
 #include "gpuext/emulator/patch/server_side_apply.h"
 
 #include <algorithm>
-#include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "apply_fields.h"
 #include "field_set.h"
+#include "managed_fields.h"
 
 namespace gpuext::emulator::patch {
 namespace {
 
 using internal::FieldPath;
 using internal::FieldSet;
+using internal::Manager;
+using internal::StringAt;
 using nlohmann::json;
-
-// One managedFields entry: who, how, and what it owns.
-struct Manager {
-  json entry;  // the entry as stored; fieldsV1 is rewritten only when `changed`
-  FieldSet fields;
-  bool changed = false;
-
-  std::string Get(const char* key) const {
-    auto it = entry.find(key);
-    return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
-  }
-  bool IsApply() const { return Get("operation") == "Apply"; }
-
-  // The manager as kube-apiserver names it in conflicts (printManager).
-  std::string Display() const {
-    std::string out = json(Get("manager")).dump();
-    if (!Get("subresource").empty()) {
-      out += " with subresource " + json(Get("subresource")).dump();
-    }
-    if (Get("operation") == "Update") {
-      out += " using " + Get("apiVersion");
-    }
-    return out;
-  }
-};
-
-// Paths kube-apiserver never tracks (its stripMeta manager).
-bool IsStripped(const FieldPath& path) {
-  static const std::vector<FieldPath> kStripped = {
-      {"f:apiVersion"},
-      {"f:kind"},
-      {"f:metadata", "f:name"},
-      {"f:metadata", "f:namespace"},
-      {"f:metadata", "f:creationTimestamp"},
-      {"f:metadata", "f:selfLink"},
-      {"f:metadata", "f:uid"},
-      {"f:metadata", "f:clusterName"},
-      {"f:metadata", "f:generation"},
-      {"f:metadata", "f:managedFields"},
-      {"f:metadata", "f:resourceVersion"},
-  };
-  return std::any_of(kStripped.begin(), kStripped.end(),
-                     [&](const FieldPath& s) { return internal::IsAtOrUnder(path, s); });
-}
-
-internal::FieldValues Tracked(internal::FieldValues values) {
-  std::erase_if(values, [](const auto& kv) { return IsStripped(kv.first); });
-  return values;
-}
-
-std::string StringAt(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 // "default/web; apps/v1, Kind=Deployment", as objectGVKNN prints it.
 std::string ObjectName(const json& applied) {
-  const json& meta = applied.contains("metadata") ? applied["metadata"] : json::object();
+  const json meta = applied.contains("metadata") ? applied["metadata"] : json::object();
   std::string api_version = StringAt(applied, "apiVersion");
   if (api_version.find('/') == std::string::npos) {
     api_version = "/" + api_version;
@@ -89,55 +38,20 @@ std::string ObjectName(const json& applied) {
          ", Kind=" + StringAt(applied, "kind");
 }
 
-std::vector<Manager> DecodeManagers(const json& live) {
-  std::vector<Manager> managers;
-  const json* entries = nullptr;
-  if (auto meta = live.find("metadata"); meta != live.end() && meta->is_object()) {
-    if (auto mf = meta->find("managedFields"); mf != meta->end() && mf->is_array()) {
-      entries = &*mf;
+// The applied configuration's paths; throws kube-apiserver's error for an invalid one.
+internal::FieldValues AppliedFields(const json& applied, const PatchSchema* schema) {
+  std::vector<std::string> errors;
+  internal::FieldValues values = internal::CollectFields(applied, schema, &errors);
+  if (!errors.empty()) {
+    std::string detail = errors.size() == 1 ? errors[0] : "errors:";
+    for (size_t i = 0; errors.size() > 1 && i < errors.size(); ++i) {
+      detail += "\n  " + errors[i];
     }
+    throw Error(ErrorCode::kInvalidArgument,
+                "failed to create typed patch object (" + ObjectName(applied) + "): " + detail);
   }
-  if (entries == nullptr) {
-    return managers;
-  }
-  for (const json& entry : *entries) {
-    if (!entry.is_object()) {
-      continue;
-    }
-    Manager m{.entry = entry, .fields = {}, .changed = false};
-    if (auto fields = entry.find("fieldsV1"); fields != entry.end()) {
-      for (const FieldPath& path : internal::DecodeFieldsV1(*fields)) {
-        if (!IsStripped(path)) {
-          m.fields.insert(path);
-        }
-      }
-    }
-    managers.push_back(std::move(m));
-  }
-  return managers;
-}
-
-// The paths a change sets: added, or leaves whose value differs (items are never "modified").
-FieldSet Changed(const internal::FieldValues& before, const internal::FieldValues& after) {
-  FieldSet out;
-  for (const auto& [path, value] : after) {
-    auto it = before.find(path);
-    const bool item = path.back().starts_with("k:") || path.back().starts_with("v:");
-    if (it == before.end() || (!item && *it->second != *value)) {
-      out.insert(path);
-    }
-  }
-  return out;
-}
-
-FieldSet Removed(const internal::FieldValues& before, const internal::FieldValues& after) {
-  FieldSet out;
-  for (const auto& [path, value] : before) {
-    if (!after.contains(path)) {
-      out.insert(path);
-    }
-  }
-  return out;
+  std::erase_if(values, [](const auto& kv) { return !internal::IsTracked(kv.first); });
+  return values;
 }
 
 // Throws the conflicts in kube-apiserver's words (getConflictMessage), grouped by manager.
@@ -162,24 +76,6 @@ FieldSet Removed(const internal::FieldValues& before, const internal::FieldValue
   throw ApplyConflict(message, std::move(causes));
 }
 
-json EncodeManagers(std::vector<Manager>& managers) {
-  std::sort(managers.begin(), managers.end(), [](const Manager& a, const Manager& b) {
-    return std::make_tuple(a.Get("operation"), a.Get("time"), a.Get("manager"), a.Get("apiVersion"),
-                           a.Get("subresource")) <
-           std::make_tuple(b.Get("operation"), b.Get("time"), b.Get("manager"), b.Get("apiVersion"),
-                           b.Get("subresource"));
-  });
-  json out = json::array();
-  for (Manager& m : managers) {
-    if (m.changed) {
-      m.entry["fieldsType"] = "FieldsV1";
-      m.entry["fieldsV1"] = internal::EncodeFieldsV1(m.fields);
-    }
-    out.push_back(m.entry);
-  }
-  return out;
-}
-
 }  // namespace
 
 ApplyConflict::ApplyConflict(const std::string& message, std::vector<Cause> conflict_causes)
@@ -199,27 +95,18 @@ json ServerSideApply(const json* live, const json& applied, std::string_view man
       throw Error(ErrorCode::kInvalidArgument, "metadata.managedFields must be nil");
     }
   }
-  std::vector<std::string> errors;
-  const internal::FieldValues applied_fields =
-      Tracked(internal::CollectFields(applied, schema, &errors));
-  if (!errors.empty()) {
-    std::string detail = errors.size() == 1 ? errors[0] : "errors:";
-    for (size_t i = 0; errors.size() > 1 && i < errors.size(); ++i) {
-      detail += "\n  " + errors[i];
-    }
-    throw Error(ErrorCode::kInvalidArgument,
-                "failed to create typed patch object (" + ObjectName(applied) + "): " + detail);
-  }
+  const internal::FieldValues applied_fields = AppliedFields(applied, schema);
 
   json base = live != nullptr && live->is_object() ? *live : json::object();
-  std::vector<Manager> managers = DecodeManagers(base);
+  std::vector<Manager> managers = internal::DecodeManagers(base);
   if (base.contains("metadata") && base["metadata"].is_object()) {
     base["metadata"].erase("managedFields");
   }
 
   // The applier's entry: Apply managers are identified without their apiVersion.
   auto self = std::find_if(managers.begin(), managers.end(), [&](const Manager& m) {
-    return m.IsApply() && m.Get("manager") == manager && m.Get("subresource").empty();
+    return m.Get("operation") == "Apply" && m.Get("manager") == manager &&
+           m.Get("subresource").empty();
   });
   const bool is_new = self == managers.end();
   if (is_new) {
@@ -249,10 +136,10 @@ json ServerSideApply(const json* live, const json& applied, std::string_view man
   }
 
   // Conflicts: fields this apply changes that another manager owns.
-  const internal::FieldValues before = Tracked(internal::CollectFields(base, schema, nullptr));
-  const internal::FieldValues after = Tracked(internal::CollectFields(merged, schema, nullptr));
-  const FieldSet changed = Changed(before, after);
-  const FieldSet removed = Removed(before, after);
+  const internal::FieldValues before = internal::TrackedFields(base, schema);
+  const internal::FieldValues after = internal::TrackedFields(merged, schema);
+  const FieldSet changed = internal::Changed(before, after);
+  const FieldSet removed = internal::Removed(before, after);
   std::vector<ApplyConflict::Cause> causes;
   for (size_t i = 0; i < managers.size(); ++i) {
     if (i == self_index) {
@@ -283,10 +170,7 @@ json ServerSideApply(const json* live, const json& applied, std::string_view man
   if (is_new || merged != base || !managers[self_index].entry.contains("time")) {
     managers[self_index].entry["time"] = std::string(now_rfc3339);
   }
-  std::erase_if(managers, [](const Manager& m) { return m.fields.empty(); });
-  if (!managers.empty()) {
-    merged["metadata"]["managedFields"] = EncodeManagers(managers);
-  }
+  internal::StoreManagers(merged, std::move(managers));
   return merged;
 }
 

@@ -12,10 +12,11 @@
 // value are consumed.
 
 #include <initializer_list>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "go_format.h"
 #include "gpuext/emulator/patch/patch_schema.h"

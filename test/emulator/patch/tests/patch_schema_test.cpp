@@ -3,11 +3,11 @@
 
 #include "gpuext/emulator/patch/patch_schema.h"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "gpuext/error.h"
 

@@ -6,57 +6,30 @@
 
 #include "gpuext/emulator/patch/server_side_apply.h"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "apply_fixtures.h"
 #include "gpuext/error.h"
 
 namespace gpuext::emulator::patch {
 namespace {
 
 using nlohmann::json;
-using ::testing::HasSubstr;
+using testing::Deployment;
+using testing::DeploymentSchema;
+using testing::Entry;
+using testing::kDeploymentFields;
+using testing::kT0;
+using testing::kT1;
+using testing::kT2;
 using ::testing::ThrowsMessage;
-
-constexpr char kT0[] = "2026-08-20T10:00:00Z";
-constexpr char kT1[] = "2026-08-21T10:00:00Z";
-constexpr char kT2[] = "2026-08-22T10:00:00Z";
-
-// The configuration `kubectl apply --server-side` sends for a small Deployment.
-constexpr char kDeployment[] = R"({
-  "apiVersion": "apps/v1", "kind": "Deployment",
-  "metadata": {"name": "web", "namespace": "default", "labels": {"app": "web"}},
-  "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
-           "template": {"metadata": {"labels": {"app": "web"}},
-                        "spec": {"containers": [{"name": "app", "image": "nginx:1"}]}}}})";
-
-// What kube-apiserver records for kDeployment: the selector is atomic, containers are keyed.
-constexpr char kDeploymentFields[] = R"({
-  "f:metadata": {"f:labels": {"f:app": {}}},
-  "f:spec": {"f:replicas": {}, "f:selector": {},
-             "f:template": {"f:metadata": {"f:labels": {"f:app": {}}},
-                            "f:spec": {"f:containers": {"k:{\"name\":\"app\"}":
-                                          {".": {}, "f:image": {}, "f:name": {}}}}}}})";
-
-json Deployment() { return json::parse(kDeployment); }
-
-json Entry(const std::string& manager, const std::string& operation, const std::string& time,
-           const std::string& fields) {
-  return {{"manager", manager}, {"operation", operation},   {"apiVersion", "apps/v1"},
-          {"time", time},       {"fieldsType", "FieldsV1"}, {"fieldsV1", json::parse(fields)}};
-}
-
-json WithManagedFields(json object, json entries) {
-  object["metadata"]["managedFields"] = std::move(entries);
-  return object;
-}
-
-const PatchSchema* DeploymentSchema() { return PatchSchema::ForKind("apps", "Deployment"); }
+using testing::WithManagedFields;
 
 struct Case {
   std::string name;

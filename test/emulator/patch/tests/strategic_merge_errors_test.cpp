@@ -3,12 +3,12 @@
 
 // StrategicMergePatch on malformed patches: kube-apiserver's exact message and HTTP status.
 
-#include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "gpuext/emulator/patch/strategic_merge.h"
 #include "gpuext/error.h"

@@ -6,11 +6,11 @@
 
 #include "gpuext/emulator/patch/strategic_merge.h"
 
-#include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace gpuext::emulator::patch {
 namespace {

@@ -6,12 +6,12 @@
 // name, mergingIntList is a set), the kubectl patch and server-side apply pages of the Kubernetes
 // documentation, and conflict messages as kube-apiserver prints them.
 
-#include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "gpuext/emulator/patch/server_side_apply.h"
 #include "gpuext/emulator/patch/strategic_merge.h"

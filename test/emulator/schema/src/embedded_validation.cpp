@@ -32,30 +32,32 @@ std::vector<std::string> Dns1035LabelErrors(const std::string& value) {
   return errors;
 }
 
-void CheckApiVersion(const json& value, const std::string& path, FieldErrorList& out) {
+// The text of a TypeMeta field, or nullptr after reporting that it is not a non-empty string.
+const std::string* NonEmptyString(const json& value, const std::string& path, FieldErrorList& out) {
   if (!value.is_string()) {
     out.push_back(FieldError::Invalid(path, ValueText(value), "must be a string"));
-    return;
+    return nullptr;
   }
-  const auto& text = value.get_ref<const std::string&>();
-  if (text.empty()) {
+  if (value.get_ref<const std::string&>().empty()) {
     out.push_back(FieldError::Invalid(path, "", "must not be empty"));
-  } else if (text != "/" && std::count(text.begin(), text.end(), '/') > 1) {
-    out.push_back(FieldError::Invalid(path, text, "unexpected GroupVersion string: " + text));
+    return nullptr;
+  }
+  return &value.get_ref<const std::string&>();
+}
+
+void CheckApiVersion(const json& value, const std::string& path, FieldErrorList& out) {
+  const std::string* text = NonEmptyString(value, path, out);
+  if (text != nullptr && *text != "/" && std::count(text->begin(), text->end(), '/') > 1) {
+    out.push_back(FieldError::Invalid(path, *text, "unexpected GroupVersion string: " + *text));
   }
 }
 
 void CheckKind(const json& value, const std::string& path, FieldErrorList& out) {
-  if (!value.is_string()) {
-    out.push_back(FieldError::Invalid(path, ValueText(value), "must be a string"));
+  const std::string* text = NonEmptyString(value, path, out);
+  if (text == nullptr) {
     return;
   }
-  const auto& text = value.get_ref<const std::string&>();
-  if (text.empty()) {
-    out.push_back(FieldError::Invalid(path, "", "must not be empty"));
-    return;
-  }
-  std::string lower = text;
+  std::string lower = *text;
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const std::vector<std::string> errors = Dns1035LabelErrors(lower);
@@ -65,7 +67,7 @@ void CheckKind(const json& value, const std::string& path, FieldErrorList& out) 
       joined += (joined.empty() ? "" : ",") + error;
     }
     out.push_back(FieldError::Invalid(
-        path, text, "may have mixed case, but should otherwise match: " + joined));
+        path, *text, "may have mixed case, but should otherwise match: " + joined));
   }
 }
 

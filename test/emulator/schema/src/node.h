@@ -26,10 +26,10 @@ namespace gpuext::emulator::schema::internal {
 
 // A `self == oldSelf` rule from x-kubernetes-validations.
 struct TransitionRule {
-  std::string rule;
-  std::string message;     // may be empty: the error then says "failed rule: <rule>"
-  std::string reason;      // FieldValueInvalid (default), FieldValueForbidden, ...
-  std::string field_path;  // the rule's fieldPath without the leading '.', may be empty
+  std::string rule = {};
+  std::string message = {};     // may be empty: the error then says "failed rule: <rule>"
+  std::string reason = {};      // FieldValueInvalid (default), FieldValueForbidden, ...
+  std::string field_path = {};  // the rule's fieldPath without the leading '.', may be empty
 };
 
 struct Node {
@@ -69,8 +69,9 @@ struct SchemaData {
   nlohmann::json raw;
   std::unique_ptr<Node> root;
   std::vector<SkippedRule> skipped_rules;
-  bool has_rules =
-      false;  // any x-kubernetes-validations below properties/items/additionalProperties
+  // Whether any x-kubernetes-validations sits on the root or below properties, items or
+  // additionalProperties (apiextensions then runs its CEL validator).
+  bool has_rules = false;
 };
 
 // Parses open_api_v3_schema. Throws Error(kInvalidArgument) listing every malformed keyword.
@@ -85,6 +86,12 @@ struct SchemaData {
 [[nodiscard]] const nlohmann::json* CorrelateListItem(const Node& list,
                                                       const nlohmann::json* old_list,
                                                       const nlohmann::json& item);
+
+// Equality of decoded JSON values, numbers by value (1 == 1.0). With a schema, list-type set and
+// map lists compare regardless of order, as CEL's == does; without one (nullptr) everything is
+// compared in order, as Go's reflect.DeepEqual does for ratcheting.
+[[nodiscard]] bool ValueEquals(const Node* schema, const nlohmann::json& a,
+                               const nlohmann::json& b);
 
 // The value under `key` of `old_object` when it is an object that has it, else nullptr.
 [[nodiscard]] const nlohmann::json* CorrelateKey(const nlohmann::json* old_object,

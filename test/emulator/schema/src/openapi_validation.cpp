@@ -33,7 +33,7 @@ class Walker {
                 bool root) {
     FieldErrorList errors;
     ValidateRaw(node, value, old, path, root, errors);
-    if (!errors.empty() && old != nullptr && JsonValueEquals(*old, value)) {
+    if (!errors.empty() && old != nullptr && ValueEquals(nullptr, *old, value)) {
       return;  // ratcheting: the value did not change
     }
     out_.insert(out_.end(), errors.begin(), errors.end());

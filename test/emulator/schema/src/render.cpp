@@ -156,40 +156,4 @@ std::string ValueText(const nlohmann::json& value) {
   return value.dump();
 }
 
-bool JsonValueEquals(const nlohmann::json& a, const nlohmann::json& b) {
-  if (a.is_number() && b.is_number()) {
-    if (IsGoInt(a) && IsGoInt(b)) {
-      return a.get<int64_t>() == b.get<int64_t>();
-    }
-    return a.get<double>() == b.get<double>();
-  }
-  if (a.type() != b.type()) {
-    return false;
-  }
-  if (a.is_array()) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (!JsonValueEquals(a[i], b[i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-  if (a.is_object()) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (const auto& [key, value] : a.items()) {
-      const auto it = b.find(key);
-      if (it == b.end() || !JsonValueEquals(value, *it)) {
-        return false;
-      }
-    }
-    return true;
-  }
-  return a == b;
-}
-
 }  // namespace gpuext::emulator::schema::internal

@@ -44,7 +44,4 @@ inline constexpr std::string_view kNilPath = "<nil>";
 // integers in decimal, floats as Go's %v, everything else as compact JSON.
 [[nodiscard]] std::string ValueText(const nlohmann::json& value);
 
-// Equality as Go compares decoded JSON, except that numbers compare by value (1 == 1.0).
-[[nodiscard]] bool JsonValueEquals(const nlohmann::json& a, const nlohmann::json& b);
-
 }  // namespace gpuext::emulator::schema::internal

@@ -249,7 +249,7 @@ void CheckEnum(const Node& node, const json& value, const std::string& path, Fie
   // kube-openapi never matches null, not even against an enum that lists null.
   if (!value.is_null()) {
     for (const json& allowed : *node.enum_values) {
-      if (JsonValueEquals(value, allowed)) {
+      if (ValueEquals(nullptr, value, allowed)) {
         return;
       }
     }

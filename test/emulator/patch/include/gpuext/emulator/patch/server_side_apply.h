@@ -11,11 +11,13 @@
 //
 // Ownership is recorded in metadata.managedFields (fieldsType FieldsV1). Every manager listed
 // there, Apply or Update, owns its fields: changing one of them is a conflict unless forced.
+// RecordUpdate keeps the entries of ordinary writes, so that applies meet them.
 
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "gpuext/emulator/patch/patch_schema.h"
 #include "gpuext/error.h"
@@ -63,5 +65,17 @@ struct ApplyConflict : gpuext::Error {
                                              std::string_view manager, bool force,
                                              const PatchSchema* schema,
                                              std::string_view now_rfc3339);
+
+// Records an ordinary write (create, update, JSON/merge/strategic patch) in managedFields, as
+// kube-apiserver's field manager does for `?fieldManager=`: the writer, as an "Update" entry for
+// the object's apiVersion (and `subresource`, such as "status", when not empty), takes every field
+// the write added or changed from whoever owned it; removed fields leave every entry. A write that
+// changes nothing changes no entry. Returns `updated` with the resulting metadata.managedFields;
+// managedFields sent in `updated` are ignored in favour of `live`'s (nullptr on create).
+// Throws gpuext::Error(kInvalidArgument) when `updated` is not an object.
+// Thread safety: a pure function.
+[[nodiscard]] nlohmann::json RecordUpdate(const nlohmann::json* live, const nlohmann::json& updated,
+                                          std::string_view manager, std::string_view subresource,
+                                          const PatchSchema* schema, std::string_view now_rfc3339);
 
 }  // namespace gpuext::emulator::patch

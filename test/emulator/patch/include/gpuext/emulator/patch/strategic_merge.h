@@ -13,8 +13,9 @@
 // `$patch: replace|delete` on a map or list item (`$patch: merge` is refused, as upstream does),
 // `$deleteFromPrimitiveList/<field>`, `$setElementOrder/<field>` and `$retainKeys`.
 
-#include <nlohmann/json_fwd.hpp>
 #include <string>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "gpuext/emulator/patch/patch_schema.h"
 #include "gpuext/error.h"

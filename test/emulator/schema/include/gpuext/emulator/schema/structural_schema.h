@@ -34,9 +34,9 @@ struct SchemaData;
 
 // An x-kubernetes-validations rule the emulator does not evaluate. Value type.
 struct SkippedRule {
-  std::string path;     // field path of the schema node: "" (root), "spec", "spec.items[*].name"
-  std::string rule;     // the CEL expression as written
-  std::string message;  // the rule's message; empty when it has none
+  std::string path = {};  // field path of the schema node: "" (root), "spec", "spec.items[*].name"
+  std::string rule = {};  // the CEL expression as written
+  std::string message = {};  // the rule's message; empty when it has none
 };
 
 // One CRD version's structural schema. Immutable after construction; safe for concurrent use.

@@ -8,6 +8,7 @@
 //
 // Thread safety: a function; safe for concurrent use when the Environment's callbacks are.
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
