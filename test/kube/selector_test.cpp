@@ -2,12 +2,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/kube/selector.h"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "gpuext/error.h"
 

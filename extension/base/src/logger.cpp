@@ -2,13 +2,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/logger.h"
 
-#include <fmt/chrono.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <atomic>
 #include <chrono>
+
+#include <fmt/chrono.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include "gpuext/error.h"
 
@@ -100,7 +100,8 @@ void Logger::Log(LogLevel level, std::string_view msg, const LogFields& fields) 
     }
     for (const auto* list : {&fields_, &fields}) {
       for (const LogField& f : *list) {
-        j[f.key] = f.quoted ? nlohmann::json(f.value) : nlohmann::json::parse(f.value, nullptr, false);
+        j[f.key] =
+            f.quoted ? nlohmann::json(f.value) : nlohmann::json::parse(f.value, nullptr, false);
       }
     }
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -109,7 +110,8 @@ void Logger::Log(LogLevel level, std::string_view msg, const LogFields& fields) 
                        name_.empty() ? "" : " ", msg);
     for (const auto* list : {&fields_, &fields}) {
       for (const LogField& f : *list) {
-        line += f.quoted ? fmt::format(" {}=\"{}\"", f.key, f.value) : fmt::format(" {}={}", f.key, f.value);
+        line += f.quoted ? fmt::format(" {}=\"{}\"", f.key, f.value)
+                         : fmt::format(" {}={}", f.key, f.value);
       }
     }
   }

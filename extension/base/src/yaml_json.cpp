@@ -2,14 +2,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/yaml_json.h"
 
-#include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
-
 #include <charconv>
 #include <cmath>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "gpuext/error.h"
 
@@ -198,8 +198,8 @@ bool NeedsQuotes(const std::string& s) {
   // Characters that start YAML syntax or leading/trailing spaces would change the meaning.
   static constexpr std::string_view kSpecialStart = "!&*-?:,[]{}#|>@`\"'%= ";
   if (kSpecialStart.find(s.front()) != std::string_view::npos || s.back() == ' ' ||
-      s.find(": ") != std::string::npos || s.find(" #") != std::string::npos ||
-      s.back() == ':' || s.find('\n') != std::string::npos || s.find('\t') != std::string::npos) {
+      s.find(": ") != std::string::npos || s.find(" #") != std::string::npos || s.back() == ':' ||
+      s.find('\n') != std::string::npos || s.find('\t') != std::string::npos) {
     return true;
   }
   return false;

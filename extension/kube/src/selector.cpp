@@ -2,16 +2,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/kube/selector.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "gpuext/error.h"
 #include "gpuext/field_errors.h"

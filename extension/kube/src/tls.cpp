@@ -2,6 +2,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/kube/tls.h"
 
+#include <array>
+#include <chrono>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include <arpa/inet.h>
 #include <fmt/format.h>
 #include <openssl/asn1.h>
@@ -13,15 +22,6 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-
-#include <array>
-#include <chrono>
-#include <ctime>
-#include <memory>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
 
 #include "gpuext/error.h"
 

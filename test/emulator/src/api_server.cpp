@@ -49,10 +49,8 @@ admission::Environment ApiServer::AdmissionEnvironment() {
         const ObjectPtr ns = store_.Get("/namespaces", "", name);
         return ns ? std::optional<json>(*ns) : std::nullopt;
       },
-      .resolve_service = [this](const std::string& ns, const std::string& name,
-                                int port) -> std::optional<std::string> {
-        return ResolveService(ns, name, port);
-      },
+      .resolve_service = [this](const std::string& ns, const std::string& name, int port)
+          -> std::optional<std::string> { return ResolveService(ns, name, port); },
   };
 }
 
@@ -140,9 +138,15 @@ void ApiServer::Load(const json& object) {
     throw Error(ErrorCode::kInvalidArgument,
                 fmt::format("no resource serves {} {}", api_version, object.value("kind", "")));
   }
-  ApiRequest req{.verb = "create", .type = type, .ns = Meta(object, "namespace"),
-                 .name = Meta(object, "name"), .subresource = {}, .query = {}, .body = {},
-                 .content_type = {}, .user = {"system:admin", {"system:masters"}}};
+  ApiRequest req{.verb = "create",
+                 .type = type,
+                 .ns = Meta(object, "namespace"),
+                 .name = Meta(object, "name"),
+                 .subresource = {},
+                 .query = {},
+                 .body = {},
+                 .content_type = {},
+                 .user = {"system:admin", {"system:masters"}}};
   if (type->namespaced && req.ns.empty()) {
     req.ns = "default";
   }
@@ -160,7 +164,8 @@ void ApiServer::Load(const json& object) {
 
 void ApiServer::RestoreSnapshot(const json& snapshot) {
   store_.Restore(snapshot);
-  for (const ObjectPtr& crd : store_.List("apiextensions.k8s.io/customresourcedefinitions", "").items) {
+  for (const ObjectPtr& crd :
+       store_.List("apiextensions.k8s.io/customresourcedefinitions", "").items) {
     const json& spec = (*crd)["spec"];
     registry_.SetCustomResource(spec.value("group", ""), spec["names"].value("plural", ""),
                                 TypesFromCrd(*crd));

@@ -10,12 +10,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <memory>
-#include <nlohmann/json.hpp>
 #include <stop_token>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "api_request.h"
 #include "gpuext/emulator/admission/webhook_dispatcher.h"

@@ -69,9 +69,10 @@ json ApiServer::DeleteObject(const ApiRequest& req, const ObjectPtr& current,
   const ResourceType& type = *req.type;
   const std::string name = Meta(*current, "name");
   if (!expected_uid.empty() && expected_uid != Meta(*current, "uid")) {
-    throw Conflict(type.resource, type.group, name,
-                   fmt::format("Precondition failed: UID in precondition: {}, UID in object meta: {}",
-                               expected_uid, Meta(*current, "uid")));
+    throw Conflict(
+        type.resource, type.group, name,
+        fmt::format("Precondition failed: UID in precondition: {}, UID in object meta: {}",
+                    expected_uid, Meta(*current, "uid")));
   }
   if (expected_rv != 0 && std::to_string(expected_rv) != Meta(*current, "resourceVersion")) {
     throw Conflict(type.resource, type.group, name,
@@ -191,9 +192,9 @@ void ApiServer::RemoveIfFinalized(const ResourceType& type, const json& obj) {
     return;
   }
   try {
-    const ObjectPtr removed = store_.Remove(type.StorageKey(), Meta(obj, "namespace"),
-                                            Meta(obj, "name"),
-                                            std::stoull(Meta(obj, "resourceVersion")));
+    const ObjectPtr removed =
+        store_.Remove(type.StorageKey(), Meta(obj, "namespace"), Meta(obj, "name"),
+                      std::stoull(Meta(obj, "resourceVersion")));
     AfterWrite(type, removed.get(), true);
   } catch (const StoreError&) {
     // Someone wrote in between; the next write that empties the finalizers removes it.

@@ -55,8 +55,10 @@ json ApplyJsonPatch(const json& current, const json& patch) {
   try {
     return current.patch(patch);
   } catch (const json::exception& e) {
-    throw ApiStatus(422, "Invalid", fmt::format("the server rejected our request due to an error "
-                                                "in our request: {}", e.what()));
+    throw ApiStatus(422, "Invalid",
+                    fmt::format("the server rejected our request due to an error "
+                                "in our request: {}",
+                                e.what()));
   }
 }
 
@@ -69,8 +71,7 @@ json ApiServer::Patch(const ApiRequest& req) {
   const std::string manager = req.Param("fieldManager");
   if (kind == PatchKind::kApply && manager.empty()) {
     throw Invalid("PatchOptions", "meta.k8s.io", "",
-                  {FieldError::Required("fieldManager",
-                                        "is required for apply requests")});
+                  {FieldError::Required("fieldManager", "is required for apply requests")});
   }
   for (int attempt = 1;; ++attempt) {
     const ObjectPtr current = store_.Get(type.StorageKey(), req.ns, req.name);
@@ -99,9 +100,9 @@ json ApiServer::Patch(const ApiRequest& req) {
         json applied = patch;
         CheckObjectAgainstRequest(req, applied, true);
         try {
-          patched = patch::ServerSideApply(current ? &base : nullptr, applied, manager,
-                                           req.Param("force") == "true", type.patch_schema,
-                                           NowRfc3339());
+          patched =
+              patch::ServerSideApply(current ? &base : nullptr, applied, manager,
+                                     req.Param("force") == "true", type.patch_schema, NowRfc3339());
         } catch (const patch::ApplyConflict& e) {
           throw ApiStatus(409, "Conflict", e.what(),
                           {.name = req.name, .group = type.group, .kind = type.resource});

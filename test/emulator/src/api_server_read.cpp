@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // The read verbs: get, list (selectors, pagination) and watch.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <openssl/evp.h>
-
-#include <algorithm>
 
 #include "api_server.h"
 #include "api_status.h"
@@ -58,7 +58,8 @@ ContinueToken DecodeContinue(const std::string& token) {
 }
 
 std::string EncodeContinue(const ContinueToken& t) {
-  return Base64(json{{"v", "meta.k8s.io/v1"}, {"rv", t.resource_version}, {"start", t.start}}.dump());
+  return Base64(
+      json{{"v", "meta.k8s.io/v1"}, {"rv", t.resource_version}, {"start", t.start}}.dump());
 }
 
 size_t ParseLimit(const ApiRequest& req) {

@@ -91,8 +91,10 @@ void ThrowIfDenied(const admission::Result& r) {
 
 json ApiServer::Create(const ApiRequest& req) {
   if (!req.subresource.empty()) {
-    throw MethodNotAllowed(fmt::format("the server does not allow this method on the requested "
-                                       "resource ({}/{})", req.type->resource, req.subresource));
+    throw MethodNotAllowed(
+        fmt::format("the server does not allow this method on the requested "
+                    "resource ({}/{})",
+                    req.type->resource, req.subresource));
   }
   json obj = DecodeBody(req);
   CheckObjectAgainstRequest(req, obj, false);
@@ -163,14 +165,16 @@ json ApiServer::CreateObject(const ApiRequest& req, json obj) {
   if (req.DryRun()) {
     return Served(type, obj);
   }
+  const std::string name = Meta(obj, "name");
   ObjectPtr stored;
   try {
     stored = store_.Create(type.StorageKey(), std::move(obj));
   } catch (const StoreError&) {
-    throw AlreadyExists(type.resource, type.group, Meta(obj, "name"));
+    throw AlreadyExists(type.resource, type.group, name);
   }
   AfterWrite(type, stored.get(), false);
-  return Served(type, *store_.Get(type.StorageKey(), Meta(*stored, "namespace"), Meta(*stored, "name")));
+  return Served(type,
+                *store_.Get(type.StorageKey(), Meta(*stored, "namespace"), Meta(*stored, "name")));
 }
 
 void ApiServer::ValidateForWrite(const ResourceType& type, const json& obj, const json* old_obj) {
@@ -258,7 +262,8 @@ json ApiServer::UpdateObject(const ApiRequest& req, json obj, uint64_t expected_
   }
   ValidateForWrite(type, updated, current.get());
   if (admission_) {
-    ThrowIfDenied(admission_->Validate(AttributesFor(req, "UPDATE", updated, current.get()), updated));
+    ThrowIfDenied(
+        admission_->Validate(AttributesFor(req, "UPDATE", updated, current.get()), updated));
   }
   json unchanged = *current;
   if (updated == unchanged || req.DryRun()) {

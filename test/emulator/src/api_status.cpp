@@ -7,9 +7,10 @@
 namespace gpuext::emulator {
 
 nlohmann::json ApiStatus::ToJson() const {
-  nlohmann::json status = {{"kind", "Status"},   {"apiVersion", "v1"},  {"metadata", nlohmann::json::object()},
-                           {"status", "Failure"}, {"message", what()}, {"reason", reason_},
-                           {"code", code_}};
+  nlohmann::json status = {
+      {"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", nlohmann::json::object()},
+      {"status", "Failure"}, {"message", what()},  {"reason", reason_},
+      {"code", code_}};
   nlohmann::json details = nlohmann::json::object();
   if (!details_.name.empty()) {
     details["name"] = details_.name;
@@ -52,9 +53,10 @@ ApiStatus NotFound(const std::string& resource, const std::string& group, const 
 
 ApiStatus AlreadyExists(const std::string& resource, const std::string& group,
                         const std::string& name) {
-  return ApiStatus(409, "AlreadyExists",
-                   fmt::format("{} \"{}\" already exists", QualifiedResource(resource, group), name),
-                   {.name = name, .group = group, .kind = resource});
+  return ApiStatus(
+      409, "AlreadyExists",
+      fmt::format("{} \"{}\" already exists", QualifiedResource(resource, group), name),
+      {.name = name, .group = group, .kind = resource});
 }
 
 ApiStatus Conflict(const std::string& resource, const std::string& group, const std::string& name,

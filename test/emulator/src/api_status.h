@@ -6,10 +6,11 @@
 // throws ApiStatus; the HTTP boundary renders it with the code, reason, message and
 // details.causes a real kube-apiserver sends.
 
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "gpuext/field_errors.h"
 
@@ -26,7 +27,9 @@ struct StatusDetails {
 class ApiStatus : public std::runtime_error {
  public:
   ApiStatus(int code, std::string reason, const std::string& message, StatusDetails details = {})
-      : std::runtime_error(message), code_(code), reason_(std::move(reason)),
+      : std::runtime_error(message),
+        code_(code),
+        reason_(std::move(reason)),
         details_(std::move(details)) {}
 
   [[nodiscard]] int code() const { return code_; }

@@ -31,7 +31,8 @@ std::string Str(const json& obj, const char* key) {
 
 void ValidateVersions(const json& versions, FieldErrorList& errs) {
   if (!versions.is_array() || versions.empty()) {
-    errs.push_back(FieldError::Invalid("spec.versions", "null", "must have exactly one version marked as storage version"));
+    errs.push_back(FieldError::Invalid("spec.versions", "null",
+                                       "must have exactly one version marked as storage version"));
     return;
   }
   int storage = 0;
@@ -46,8 +47,8 @@ void ValidateVersions(const json& versions, FieldErrorList& errs) {
     served = served || v.value("served", false);
     const json::json_pointer schema("/schema/openAPIV3Schema");
     if (!v.contains(schema)) {
-      errs.push_back(FieldError::Required(path + ".schema.openAPIV3Schema",
-                                          "schemas are required"));
+      errs.push_back(
+          FieldError::Required(path + ".schema.openAPIV3Schema", "schemas are required"));
       continue;
     }
     try {
@@ -61,7 +62,8 @@ void ValidateVersions(const json& versions, FieldErrorList& errs) {
                                        "must have exactly one version marked as storage version"));
   }
   if (!served) {
-    errs.push_back(FieldError::Invalid("spec.versions", "", "must have at least one served version"));
+    errs.push_back(
+        FieldError::Invalid("spec.versions", "", "must have at least one served version"));
   }
 }
 
@@ -159,14 +161,18 @@ json EstablishedStatus(const json& crd, const std::string& now) {
     }
   }
   const auto condition = [&](const char* type, const char* reason, const char* message) {
-    return json{{"type", type},     {"status", "True"},   {"lastTransitionTime", now},
-                {"reason", reason}, {"message", message}};
+    return json{{"type", type},
+                {"status", "True"},
+                {"lastTransitionTime", now},
+                {"reason", reason},
+                {"message", message}};
   };
-  return {{"acceptedNames", accepted},
-          {"storedVersions", stored},
-          {"conditions",
-           {condition("NamesAccepted", "NoConflicts", "no conflicts found"),
-            condition("Established", "InitialNamesAccepted", "the initial names have been accepted")}}};
+  return {
+      {"acceptedNames", accepted},
+      {"storedVersions", stored},
+      {"conditions",
+       {condition("NamesAccepted", "NoConflicts", "no conflicts found"),
+        condition("Established", "InitialNamesAccepted", "the initial names have been accepted")}}};
 }
 
 }  // namespace gpuext::emulator

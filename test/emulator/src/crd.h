@@ -5,8 +5,9 @@
 // CustomResourceDefinitions: validating them, turning them into served resource types, and
 // the status kube-apiserver reports once one is served.
 
-#include <nlohmann/json.hpp>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "gpuext/field_errors.h"
 #include "resource_type.h"

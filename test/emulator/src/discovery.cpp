@@ -20,8 +20,7 @@ json VersionsOf(const Registry& registry, const std::string& group) {
     }
     json group_json = {{"name", g}, {"versions", json::array()}};
     for (const std::string& v : versions) {
-      group_json["versions"].push_back(
-          {{"groupVersion", GroupVersion(g, v)}, {"version", v}});
+      group_json["versions"].push_back({{"groupVersion", GroupVersion(g, v)}, {"version", v}});
     }
     group_json["preferredVersion"] = group_json["versions"][0];
     return group_json;
@@ -30,8 +29,11 @@ json VersionsOf(const Registry& registry, const std::string& group) {
 }
 
 json ResourceEntry(const ResourceType& t) {
-  json r = {{"name", t.resource},  {"singularName", t.singular}, {"namespaced", t.namespaced},
-            {"kind", t.kind},      {"verbs", t.verbs}};
+  json r = {{"name", t.resource},
+            {"singularName", t.singular},
+            {"namespaced", t.namespaced},
+            {"kind", t.kind},
+            {"verbs", t.verbs}};
   if (!t.short_names.empty()) {
     r["shortNames"] = t.short_names;
   }
@@ -62,8 +64,8 @@ std::string DefinitionName(const ResourceType& t) {
   size_t end = group.size();
   while (true) {
     const size_t dot = group.rfind('.', end - 1);
-    const std::string part =
-        group.substr(dot == std::string::npos ? 0 : dot + 1, end - (dot == std::string::npos ? 0 : dot + 1));
+    const std::string part = group.substr(dot == std::string::npos ? 0 : dot + 1,
+                                          end - (dot == std::string::npos ? 0 : dot + 1));
     reversed += (reversed.empty() ? "" : ".") + part;
     if (dot == std::string::npos || dot == 0) {
       break;
@@ -77,8 +79,8 @@ std::string DefinitionName(const ResourceType& t) {
 }
 
 json SchemaOf(const ResourceType& t) {
-  json schema = t.schema ? t.schema->raw() : json{{"type", "object"},
-                                                  {"x-kubernetes-preserve-unknown-fields", true}};
+  json schema = t.schema ? t.schema->raw()
+                         : json{{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}};
   schema["x-kubernetes-group-version-kind"] = {
       {{"group", t.group}, {"version", t.version}, {"kind", t.kind}}};
   return schema;
@@ -191,9 +193,9 @@ std::optional<json> OpenApiV3GroupVersion(const Registry& registry, const std::s
     schemas[DefinitionName(*t)] = SchemaOf(*t);
     const std::string prefix =
         group.empty() ? "/api/" + version : fmt::format("/apis/{}/{}", group, version);
-    const std::string item = t->namespaced
-                                 ? fmt::format("{}/namespaces/{{namespace}}/{}/{{name}}", prefix, t->resource)
-                                 : fmt::format("{}/{}/{{name}}", prefix, t->resource);
+    const std::string item =
+        t->namespaced ? fmt::format("{}/namespaces/{{namespace}}/{}/{{name}}", prefix, t->resource)
+                      : fmt::format("{}/{}/{{name}}", prefix, t->resource);
     // kubectl decides whether the server validates fields itself by finding the PATCH
     // operation tagged with the kind and its fieldValidation parameter.
     const json op = {{"parameters", PathParameters()},

@@ -4,9 +4,10 @@
 
 // Discovery and OpenAPI documents, built from the registry on every request (CRDs change).
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "registry.h"
 

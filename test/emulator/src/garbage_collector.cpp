@@ -74,9 +74,16 @@ class GarbageCollector {
   }
 
   ApiRequest RequestFor(const ResourceTypePtr& type, const json& obj) const {
-    return {.verb = "delete", .type = type, .ns = Meta(obj, "namespace"), .name = Meta(obj, "name"),
-            .subresource = {}, .query = {}, .body = {}, .content_type = {},
-            .user = {"system:serviceaccount:kube-system:generic-garbage-collector", {"system:serviceaccounts"}}};
+    return {.verb = "delete",
+            .type = type,
+            .ns = Meta(obj, "namespace"),
+            .name = Meta(obj, "name"),
+            .subresource = {},
+            .query = {},
+            .body = {},
+            .content_type = {},
+            .user = {"system:serviceaccount:kube-system:generic-garbage-collector",
+                     {"system:serviceaccounts"}}};
   }
 
   void DeleteItem(const Item& item, const std::string& propagation) {

@@ -2,13 +2,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "object_meta.h"
 
-#include <fmt/chrono.h>
-#include <fmt/format.h>
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <chrono>
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <openssl/rand.h>
 #include <re2/re2.h>
 
 #include "gpuext/kube/selector.h"
@@ -92,7 +91,8 @@ void ValidateAnnotations(const nlohmann::json& meta, FieldErrorList& errs) {
     return;
   }
   if (!annotations->is_object()) {
-    errs.push_back(FieldError::Invalid("metadata.annotations", annotations->dump(), "must be a map"));
+    errs.push_back(
+        FieldError::Invalid("metadata.annotations", annotations->dump(), "must be a map"));
     return;
   }
   size_t total = 0;
@@ -108,8 +108,8 @@ void ValidateAnnotations(const nlohmann::json& meta, FieldErrorList& errs) {
     total += key.size() + value.get_ref<const std::string&>().size();
   }
   if (total > 256 * 1024) {
-    errs.push_back({FieldErrorType::kTooLong, "metadata.annotations", {},
-                    "must have at most 262144 bytes"});
+    errs.push_back(
+        {FieldErrorType::kTooLong, "metadata.annotations", {}, "must have at most 262144 bytes"});
   }
 }
 
@@ -129,15 +129,17 @@ std::string NewUid() {
   RandomBytes(b, sizeof(b));
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  return fmt::format("{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-"
-                     "{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
-                     b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
-                     b[12], b[13], b[14], b[15]);
+  return fmt::format(
+      "{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-"
+      "{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
+      b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+      b[15]);
 }
 
 std::string NowRfc3339() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                     fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+  return fmt::format(
+      "{:%Y-%m-%dT%H:%M:%SZ}",
+      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
 std::string GenerateName(const std::string& prefix) {

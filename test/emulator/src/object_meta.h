@@ -4,8 +4,9 @@
 
 // ObjectMeta rules of kube-apiserver: name formats, labels, system fields, generation.
 
-#include <nlohmann/json.hpp>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "gpuext/field_errors.h"
 #include "resource_type.h"

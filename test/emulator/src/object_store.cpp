@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "object_store.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+
+#include <fmt/format.h>
 
 namespace gpuext::emulator {
 namespace {
@@ -25,9 +25,7 @@ uint64_t StoredVersion(const nlohmann::json& obj) {
 
 }  // namespace
 
-std::string ObjectPath(const std::string& ns, const std::string& name) {
-  return ns + "/" + name;
-}
+std::string ObjectPath(const std::string& ns, const std::string& name) { return ns + "/" + name; }
 
 ObjectStore::ObjectStore(size_t history) : history_(std::max<size_t>(history, 1)) {}
 
@@ -232,8 +230,7 @@ void ObjectStore::Restore(const nlohmann::json& snapshot) {
     compacted_ = resource_version_;
     for (const auto& [key, list] : snapshot.at("objects").items()) {
       for (const nlohmann::json& obj : list) {
-        const std::string path =
-            ObjectPath(MetaString(obj, "namespace"), MetaString(obj, "name"));
+        const std::string path = ObjectPath(MetaString(obj, "namespace"), MetaString(obj, "name"));
         objects_[key][path] = std::make_shared<const nlohmann::json>(obj);
         uids_.insert(MetaString(obj, "uid"));
       }

@@ -14,10 +14,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_set>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace gpuext::emulator {
 
@@ -77,9 +78,9 @@ class ObjectStore {
   // Events with resourceVersion > `after`, waiting until there is at least one, `deadline`
   // passes or `cancelled()` returns true (polled every 200 ms). Throws kTooOld when `after` is
   // older than the history.
-  [[nodiscard]] std::vector<WatchEvent> EventsAfter(
-      uint64_t after, std::chrono::steady_clock::time_point deadline,
-      const std::function<bool()>& cancelled) const;
+  [[nodiscard]] std::vector<WatchEvent> EventsAfter(uint64_t after,
+                                                    std::chrono::steady_clock::time_point deadline,
+                                                    const std::function<bool()>& cancelled) const;
 
   // Called (outside the lock) after every change; used to wake the garbage collector.
   void SetChangeListener(std::function<void()> listener);

@@ -32,8 +32,7 @@ ResourceTypePtr Registry::Find(const std::string& group, const std::string& vers
   return nullptr;
 }
 
-ResourceTypePtr Registry::FindStorage(const std::string& group,
-                                      const std::string& resource) const {
+ResourceTypePtr Registry::FindStorage(const std::string& group, const std::string& resource) const {
   std::shared_lock lock(mu_);
   for (const ResourceTypePtr& t : types_) {
     if (t->group == group && t->resource == resource) {

@@ -49,8 +49,7 @@ std::optional<ResourcePath> ParseResourcePath(const std::string& path) {
   std::vector<std::string> rest(s.begin() + static_cast<long>(i), s.end());
   // namespaces/<ns>/<resource>[/<name>[/<sub>]], but namespaces/<name>[/<sub>] is the
   // Namespace object itself, and so are its status and finalize subresources.
-  if (rest[0] == "namespaces" && rest.size() >= 3 && rest[2] != "status" &&
-      rest[2] != "finalize") {
+  if (rest[0] == "namespaces" && rest.size() >= 3 && rest[2] != "status" && rest[2] != "finalize") {
     p.ns = rest[1];
     rest.erase(rest.begin(), rest.begin() + 2);
   }

@@ -6,9 +6,10 @@
 // scope, subresources and, for CRDs, the structural schema.
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "gpuext/emulator/patch/patch_schema.h"
 #include "gpuext/emulator/schema/structural_schema.h"
@@ -39,8 +40,8 @@ struct ResourceType {
   bool crd = false;
   // Only create is served (tokenreviews).
   bool create_only = false;
-  std::shared_ptr<const schema::StructuralSchema> schema;  // CRDs only
-  const patch::PatchSchema* patch_schema = nullptr;        // built-ins with SMP support
+  std::shared_ptr<const schema::StructuralSchema> schema;    // CRDs only
+  const patch::PatchSchema* patch_schema = nullptr;          // built-ins with SMP support
   nlohmann::json printer_columns = nlohmann::json::array();  // CRD additionalPrinterColumns
   // Field selectors beyond metadata.name / metadata.namespace.
   std::vector<std::string> selectable_fields;

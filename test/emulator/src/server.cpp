@@ -5,14 +5,14 @@
 // API verbs, watch streaming and the Status error boundary.
 #include "gpuext/emulator/server.h"
 
+#include <atomic>
+#include <fstream>
+#include <thread>
+
 #include <fmt/format.h>
 #include <httplib.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
-
-#include <atomic>
-#include <fstream>
-#include <thread>
 
 #include "api_server.h"
 #include "api_status.h"
@@ -63,7 +63,8 @@ struct PkeyDeleter {
 
 void WriteJson(httplib::Response& res, int code, const json& body) {
   res.status = code;
-  res.set_content(body.dump(), "application/json");
+  // Replacing invalid UTF-8 keeps a Status that quotes a client's bytes renderable.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
 }  // namespace
@@ -95,7 +96,8 @@ struct Server::Impl {
              .max_body_bytes = options.max_body_bytes},
             log) {
     if (options.tokens.empty()) {
-      options.tokens.push_back({.user = "admin", .token = RandomToken(), .groups = {"system:masters"}});
+      options.tokens.push_back(
+          {.user = "admin", .token = RandomToken(), .groups = {"system:masters"}});
     }
     api.SetTokenAuthenticator([this](const std::string& token) { return Authenticate(token); });
     SetUpTls();
@@ -109,8 +111,8 @@ struct Server::Impl {
       key_pem = ReadFile(options.tls_key_file);
       ca_pem = cert_pem;  // clients trust the given certificate (or its chain) directly
     } else {
-      const auto ca = kube::CertificateAuthority::Generate("kube-emulator-ca",
-                                                           std::chrono::hours(24 * 365));
+      const auto ca =
+          kube::CertificateAuthority::Generate("kube-emulator-ca", std::chrono::hours(24 * 365));
       const kube::KeyPair serving =
           ca.IssueServing({"localhost", "127.0.0.1", "::1", "kubernetes.default.svc"},
                           std::chrono::hours(24 * 365));
@@ -118,10 +120,14 @@ struct Server::Impl {
       key_pem = serving.key_pem;
       ca_pem = ca.cert_pem();
     }
-    std::unique_ptr<BIO, BioDeleter> cert_bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
-    std::unique_ptr<BIO, BioDeleter> key_bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
-    std::unique_ptr<X509, X509Deleter> cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
-    std::unique_ptr<EVP_PKEY, PkeyDeleter> key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+    std::unique_ptr<BIO, BioDeleter> cert_bio(
+        BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
+    std::unique_ptr<BIO, BioDeleter> key_bio(
+        BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+    std::unique_ptr<X509, X509Deleter> cert(
+        PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
+    std::unique_ptr<EVP_PKEY, PkeyDeleter> key(
+        PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
     if (!cert || !key) {
       throw Error(ErrorCode::kInvalidArgument, "the TLS certificate or key is not valid PEM");
     }
@@ -163,7 +169,9 @@ struct Server::Impl {
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::steady_clock::now() - started)
                           .count();
-      log.Debug("Request", {{"method", req.method}, {"path", req.path}, {"code", res.status},
+      log.Debug("Request", {{"method", req.method},
+                            {"path", req.path},
+                            {"code", res.status},
                             {"ms", static_cast<long long>(ms)}});
     }
   }
@@ -275,12 +283,12 @@ struct Server::Impl {
     const std::string watch = req.Param("watch");
     req.verb = VerbFor(http_req.method, p, watch == "true" || watch == "1");
     if (req.verb.empty() || (req.type->create_only && req.verb != "create")) {
-      throw MethodNotAllowed(fmt::format("the server does not allow this method on the requested "
-                                         "resource"));
+      throw MethodNotAllowed(
+          fmt::format("the server does not allow this method on the requested "
+                      "resource"));
     }
-    if (!p.subresource.empty() &&
-        !((p.subresource == "status" && req.type->status_subresource) ||
-          (p.subresource == "scale" && req.type->scale_subresource))) {
+    if (!p.subresource.empty() && !((p.subresource == "status" && req.type->status_subresource) ||
+                                    (p.subresource == "scale" && req.type->scale_subresource))) {
       throw ApiStatus(404, "NotFound", "the server could not find the requested resource");
     }
     if (req.verb == "watch") {
@@ -317,7 +325,8 @@ struct Server::Impl {
     // The media type parameter keeps cpp-httplib from gzipping the stream (its compressor
     // buffers, so events would arrive late); client-go reads it as JSON.
     res.set_chunked_content_provider(
-        "application/json;stream=watch", [this, shared](size_t /*offset*/, httplib::DataSink& sink) {
+        "application/json;stream=watch",
+        [this, shared](size_t /*offset*/, httplib::DataSink& sink) {
           try {
             api.Watch(
                 *shared,
@@ -325,7 +334,8 @@ struct Server::Impl {
                   if (event.is_null()) {
                     return sink.is_writable();
                   }
-                  const std::string line = event.dump() + "\n";
+                  const std::string line =
+                      event.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
                   return sink.write(line.data(), line.size());
                 },
                 stop.get_token());
@@ -365,9 +375,7 @@ Server::Server(ServerOptions options, Logger log)
 
 Server::~Server() { Stop(); }
 
-void Server::Load(const std::filesystem::path& path) {
-  LoadObjects(impl_->api, path);
-}
+void Server::Load(const std::filesystem::path& path) { LoadObjects(impl_->api, path); }
 
 void Server::Start() {
   Impl& d = *impl_;
@@ -380,12 +388,27 @@ void Server::Start() {
   d.host = listen.substr(0, colon);
   const int requested = std::stoi(listen.substr(colon + 1));
   const int threads = d.options.threads;
-  d.http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  d.http->set_payload_max_length(d.options.max_body_bytes * 2);
+  d.http->new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
+  // cpp-httplib answers bodies above its own limit with a bare 413; ours (with a Status)
+  // covers everything up to this generous bound.
+  d.http->set_payload_max_length(std::max<size_t>(d.options.max_body_bytes * 16, 64 << 20));
   d.http->set_keep_alive_max_count(1000);
   d.http->set_tcp_nodelay(true);  // small responses must not wait for Nagle + delayed ACKs
   d.http->set_read_timeout(std::chrono::seconds(60));
   d.http->set_write_timeout(std::chrono::seconds(60));
+  d.http->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    // cpp-httplib 0.11 does not read a GET body, so its bytes would be parsed as the next
+    // request on the connection. Refuse the request and close the connection instead.
+    if (req.method == "GET" && !req.get_header_value("Content-Length").empty() &&
+        req.get_header_value("Content-Length") != "0") {
+      res.set_header("Connection", "close");
+      WriteJson(res, 400, BadRequest("a GET request must not carry a body").ToJson());
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   const auto handler = [&d](const httplib::Request& req, httplib::Response& res) {
     d.Handle(req, res);
   };
@@ -394,13 +417,13 @@ void Server::Start() {
   d.http->Put(".*", handler);
   d.http->Patch(".*", handler);
   d.http->Delete(".*", handler);
-  d.http->set_exception_handler([&d](const httplib::Request& req, httplib::Response& res,
-                                     std::exception_ptr ep) {
-    // Last-resort boundary (cpp-httplib's own hook).
-    d.log.Error("Unhandled request failure",
-                {{"path", req.path}, {"error", DescribeException(ep)}});
-    WriteJson(res, 500, Internal(DescribeException(ep)).ToJson());
-  });
+  d.http->set_exception_handler(
+      [&d](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        // Last-resort boundary (cpp-httplib's own hook).
+        d.log.Error("Unhandled request failure",
+                    {{"path", req.path}, {"error", DescribeException(ep)}});
+        WriteJson(res, 500, Internal(DescribeException(ep)).ToJson());
+      });
   if (requested == 0) {
     d.port = d.http->bind_to_any_port(d.host);
   } else {
@@ -449,7 +472,10 @@ void Server::Wait() {
 }
 
 int Server::port() const { return impl_->port; }
-std::string Server::url() const { return fmt::format("https://{}:{}", impl_->host == "0.0.0.0" ? "127.0.0.1" : impl_->host, impl_->port); }
+std::string Server::url() const {
+  return fmt::format("https://{}:{}", impl_->host == "0.0.0.0" ? "127.0.0.1" : impl_->host,
+                     impl_->port);
+}
 std::string Server::ca_pem() const { return impl_->ca_pem; }
 std::string Server::admin_token() const { return impl_->options.tokens.front().token; }
 
@@ -461,8 +487,6 @@ void Server::WriteKubeconfig(const std::filesystem::path& path) const {
   WriteFileAtomically(path, Kubeconfig(), 0600);
 }
 
-void Server::SaveSnapshot() const {
-  SaveSnapshotTo(impl_->api, impl_->options.data_dir);
-}
+void Server::SaveSnapshot() const { SaveSnapshotTo(impl_->api, impl_->options.data_dir); }
 
 }  // namespace gpuext::emulator

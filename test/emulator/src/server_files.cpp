@@ -2,14 +2,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server_files.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <fmt/format.h>
-#include <openssl/evp.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <fstream>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gpuext/error.h"
 #include "gpuext/yaml_json.h"
@@ -38,8 +38,8 @@ std::string ReadAll(const fs::path& file) {
 
 std::vector<fs::path> ManifestFiles(const fs::path& path) {
   if (!fs::exists(path)) {
-    throw Error(ErrorCode::kInvalidArgument, fmt::format("--load {}: no such file or directory",
-                                                         path.string()));
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("--load {}: no such file or directory", path.string()));
   }
   std::vector<fs::path> files;
   if (fs::is_directory(path)) {
@@ -93,7 +93,8 @@ void LoadObjects(ApiServer& api, const fs::path& path) {
     try {
       docs = ParseYamlDocuments(ReadAll(file));
     } catch (const std::exception&) {
-      std::throw_with_nested(Error(ErrorCode::kInvalidArgument, fmt::format("--load {}", file.string())));
+      std::throw_with_nested(
+          Error(ErrorCode::kInvalidArgument, fmt::format("--load {}", file.string())));
     }
     for (size_t i = 0; i < docs.size(); ++i) {
       Collect(file, i, docs[i], manifests);
@@ -106,11 +107,11 @@ void LoadObjects(ApiServer& api, const fs::path& path) {
     try {
       api.Load(m.object);
     } catch (const std::exception& e) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  fmt::format("--load {} (document {}, {} {}): {}", m.file.string(), m.index + 1,
-                              m.object.value("kind", "?"),
-                              m.object.value("metadata", json::object()).value("name", "?"),
-                              e.what()));
+      throw Error(
+          ErrorCode::kInvalidArgument,
+          fmt::format("--load {} (document {}, {} {}): {}", m.file.string(), m.index + 1,
+                      m.object.value("kind", "?"),
+                      m.object.value("metadata", json::object()).value("name", "?"), e.what()));
     }
   }
 }

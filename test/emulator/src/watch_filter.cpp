@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "watch_filter.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+
+#include <fmt/format.h>
 
 #include "api_status.h"
 #include "object_meta.h"
@@ -20,7 +20,8 @@ json::json_pointer PointerOf(const std::string& dotted) {
   size_t start = dotted.starts_with('.') ? 1 : 0;
   while (start <= dotted.size()) {
     const size_t dot = dotted.find('.', start);
-    pointer += "/" + dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    pointer +=
+        "/" + dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (dot == std::string::npos) {
       break;
     }

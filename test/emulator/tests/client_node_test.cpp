@@ -79,6 +79,12 @@ TEST_F(ClientNodeTest, CrudInformerAndRelistAfterGone) {
     EXPECT_EQ(out["createAgainCode"], 409);
   }
   {
+    SCOPED_TRACE("create without apiVersion/kind");
+    // kube-apiserver decodes a body with the endpoint's group/version/kind as defaults, so a
+    // plain {metadata, data} object creates a ConfigMap.
+    EXPECT_EQ(out["kindlessCreateCode"], "ok");
+  }
+  {
     SCOPED_TRACE("patch types");
     EXPECT_EQ(out["patch"]["merge"], json({{"a", "1"}, {"b", "2"}}));
     EXPECT_EQ(out["patch"]["json"], json({{"a", "x"}, {"b", "2"}}));

@@ -5,11 +5,11 @@
 // A kube-emulator started in-process on 127.0.0.1:0 with the shared fixtures and our
 // Gardener CRDs loaded, plus helpers to drive it with the real kubectl.
 
-#include <gtest/gtest.h>
-
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "gpuext/emulator/server.h"
 #include "gpuext/testing/process.h"
@@ -41,8 +41,8 @@ class EmulatorTest : public ::testing::Test {
   // Runs the real kubectl against the emulator.
   gpuext::testing::ProcessResult Kubectl(const std::vector<std::string>& args,
                                          const std::string& stdin_text = {}) {
-    std::vector<std::string> argv = {gpuext::testing::Tools().kubectl.string(),
-                                     "--kubeconfig", kubeconfig_.string()};
+    std::vector<std::string> argv = {gpuext::testing::Tools().kubectl.string(), "--kubeconfig",
+                                     kubeconfig_.string()};
     argv.insert(argv.end(), args.begin(), args.end());
     return gpuext::testing::RunProcess(
         argv, {.env = {"KUBECACHEDIR=" + (dir_.path() / "kube-cache").string()},
@@ -51,7 +51,8 @@ class EmulatorTest : public ::testing::Test {
   }
 
   // Runs kubectl and fails the test unless it exits 0; returns stdout.
-  std::string MustKubectl(const std::vector<std::string>& args, const std::string& stdin_text = {}) {
+  std::string MustKubectl(const std::vector<std::string>& args,
+                          const std::string& stdin_text = {}) {
     const auto r = Kubectl(args, stdin_text);
     EXPECT_EQ(r.exit_code, 0) << "kubectl failed: " << r.stderr_text;
     return r.stdout_text;

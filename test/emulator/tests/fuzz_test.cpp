@@ -8,6 +8,7 @@
 // answer afterwards.
 
 #include <chrono>
+#include <iostream>
 #include <map>
 #include <random>
 #include <string>
@@ -26,7 +27,7 @@ namespace {
 using nlohmann::json;
 
 constexpr uint32_t kSeed = 20260821;
-constexpr int kRequests = 3000;
+constexpr int kRequests = 4000;
 
 class Fuzzer {
  public:
@@ -65,10 +66,29 @@ class Fuzzer {
         "UPPER",      "with.dot",    std::string(300, 'a'),
         "proxy",      "eviction",    "-",
         "9"};
-    std::string path = Pick(kPrefixes);
-    const size_t n = Below(4);
-    for (size_t i = 0; i < n; ++i) {
-      path += "/" + Pick(kSegments);
+    // Half of the paths name real resources, so that bodies reach the handlers.
+    static const std::vector<std::string> kReal = {
+        "/api/v1/namespaces/fuzz/configmaps",
+        "/api/v1/namespaces/fuzz/configmaps/cm",
+        "/api/v1/namespaces/fuzz/secrets/cm",
+        "/api/v1/namespaces/fuzz/pods/cm/status",
+        "/api/v1/namespaces/fuzz/services",
+        "/apis/apps/v1/namespaces/fuzz/deployments/cm",
+        "/apis/apps/v1/namespaces/fuzz/deployments/cm/scale",
+        "/apis/extensions.gardener.cloud/v1alpha1/namespaces/fuzz/extensions",
+        "/apis/extensions.gardener.cloud/v1alpha1/namespaces/fuzz/extensions/cm/status",
+        "/apis/coordination.k8s.io/v1/namespaces/fuzz/leases/cm",
+        "/api/v1/nodes/cm",
+    };
+    std::string path;
+    if (Below(2) == 0) {
+      path = Pick(kReal);
+    } else {
+      path = Pick(kPrefixes);
+      const size_t n = Below(4);
+      for (size_t i = 0; i < n; ++i) {
+        path += "/" + Pick(kSegments);
+      }
     }
     if (path.empty()) {
       path = "/";
@@ -194,15 +214,24 @@ TEST_F(FuzzTest, EveryAnswerIsAStatusAndTheServerSurvives) {
   int failures = 0;
   const auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < kRequests; ++i) {
-    const std::string method = fuzz.Method();
+    std::string method = fuzz.Method();
     const std::string path = fuzz.Path();
-    const auto [body, type] = fuzz.Body();
+    if (method == "DELETE" && path.rfind("/api/v1/namespaces/fuzz", 0) == 0 &&
+        path.find_first_of("/", 23) == std::string::npos) {
+      method = "GET";  // keep the namespace the fuzz run writes into
+    }
+    auto [body, type] = fuzz.Body();
+    if (method == "GET") {
+      body.clear();  // clients send no body with GET; see GetWithABodyKeepsTheConnectionInSync
+    }
     const HttpResponse r = api.Do(method, path, body, type);
     ++codes[r.status];
-    const bool ok = r.status >= 200 && r.status < 600 && (r.status < 400 || r.IsStatusObject());
+    // Garbage from a client is a 4xx, never a server error; every error carries a Status.
+    const bool ok = r.status >= 200 && r.status < 500 && (r.status < 400 || r.IsStatusObject());
     if (!ok && ++failures <= 10) {
       ADD_FAILURE() << "request " << i << ": " << method << " " << path << " (" << type << ", "
-                    << body.size() << " bytes: " << json(body.substr(0, 120)).dump(-1, ' ', true)
+                    << body.size() << " bytes: "
+                    << json(body.substr(0, 120)).dump(-1, ' ', true, json::error_handler_t::replace)
                     << ")\n -> " << r.status << " " << r.error << " " << r.raw.substr(0, 300);
     }
   }
@@ -219,16 +248,37 @@ TEST_F(FuzzTest, EveryAnswerIsAStatusAndTheServerSurvives) {
   EXPECT_GT(codes[400], 0);
   EXPECT_GT(codes[404], 0);
 
-  // Still serving.
+  // Still serving, and nothing stored by the fuzz run breaks reads.
   EXPECT_EQ(api.Get("/healthz").status, 200);
-  const HttpResponse ns = api.Get("/api/v1/namespaces/fuzz");
-  EXPECT_EQ(ns.status, 200) << ns.raw;
-  EXPECT_EQ(ns.body["metadata"]["name"], "fuzz");
-  EXPECT_EQ(api.Post("/api/v1/namespaces/fuzz/configmaps", {{"apiVersion", "v1"},
-                                                            {"kind", "ConfigMap"},
-                                                            {"metadata", {{"name", "after-fuzz"}}}})
+  // (CRDs may be gone: a fuzzed DELETE on their collection is a legal deletecollection.)
+  for (const std::string list : {"/api/v1/configmaps", "/api/v1/namespaces", "/api/v1/secrets",
+                                 "/apis/apps/v1/deployments"}) {
+    const HttpResponse r = api.Get(list);
+    EXPECT_EQ(r.status, 200) << list << ": " << r.raw.substr(0, 300);
+  }
+  EXPECT_EQ(api.Post("/api/v1/namespaces", {{"apiVersion", "v1"},
+                                            {"kind", "Namespace"},
+                                            {"metadata", {{"name", "after-fuzz"}}}})
                 .status,
             201);
+  const HttpResponse ns = api.Get("/api/v1/namespaces/after-fuzz");
+  EXPECT_EQ(ns.status, 200) << ns.raw;
+  EXPECT_EQ(ns.body.is_object() ? ns.body["metadata"].value("name", "") : "", "after-fuzz");
+}
+
+// Go's net/http (kube-apiserver) reads and discards a body sent with GET. cpp-httplib does not
+// read it, so the emulator refuses such a GET with a Status and closes the connection (a
+// documented deviation); either way the next request is parsed from its own first byte.
+TEST_F(FuzzTest, GetWithABodyKeepsTheConnectionInSync) {
+  HttpsClient api(*server_, dir_.path() / "ca.pem");
+  const HttpResponse first = api.Do("GET", "/api/v1/namespaces", R"({"kind":"Unused"})");
+  EXPECT_EQ(first.status, 400) << first.raw.substr(0, 300);
+  EXPECT_EQ(first.body.value("reason", ""), "BadRequest") << first.raw.substr(0, 300);
+  for (int i = 0; i < 3; ++i) {
+    const HttpResponse next = api.Get("/api/v1/namespaces/default");
+    EXPECT_EQ(next.status, 200) << "request " << i << " after the GET with a body: " << next.error
+                                << next.raw.substr(0, 300);
+  }
 }
 
 TEST_F(FuzzTest, OversizedBodiesAreRequestEntityTooLarge) {
@@ -247,7 +297,7 @@ TEST_F(FuzzTest, OversizedBodiesAreRequestEntityTooLarge) {
     const HttpResponse r = api.Do("POST", "/api/v1/namespaces/default/configmaps", body);
     EXPECT_EQ(r.status, 413) << r.error;
     EXPECT_TRUE(r.IsStatusObject()) << r.raw.substr(0, 300);
-    EXPECT_EQ(r.body.value("reason", ""), "RequestEntityTooLarge");
+    EXPECT_EQ(r.body.is_object() ? r.body.value("reason", "") : r.raw, "RequestEntityTooLarge");
   }
   EXPECT_EQ(api.Get("/healthz").status, 200);
 }

@@ -5,6 +5,7 @@
 // A raw HTTPS client for the emulator tests: cpp-httplib's SSLClient verifying the emulator's
 // own CA, with the admin bearer token, returning status, headers and the parsed JSON body.
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -47,6 +48,7 @@ class HttpsClient {
     client_.set_connection_timeout(std::chrono::seconds(5));
     client_.set_read_timeout(std::chrono::seconds(30));
     client_.set_keep_alive(true);
+    client_.set_tcp_nodelay(true);  // no Nagle + delayed-ACK stall between headers and body
     token_ = server.admin_token();
   }
 

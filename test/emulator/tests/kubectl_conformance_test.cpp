@@ -3,22 +3,22 @@
 //
 // kube-emulator driven by the real kubectl 1.35 (DESIGN.md §21.1): every command a user or
 // our scripts run against it must behave as against kube-apiserver.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <future>
-#include <nlohmann/json.hpp>
 #include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "emulator_fixture.h"
 
 namespace gpuext::emulator::testing {
 namespace {
 
+using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using nlohmann::json;
 
 constexpr const char* kNamespace = R"(apiVersion: v1
 kind: Namespace
@@ -68,15 +68,14 @@ class KubectlTest : public EmulatorTest {
 };
 
 TEST_F(KubectlTest, AppliesEveryFixtureAndServesItsCrds) {
-  const std::string out =
-      MustKubectl({"apply", "-f", std::string(GPUEXT_SOURCE_DIR) + "/../shared/fixtures",
-                   "--recursive"});
+  const std::string out = MustKubectl(
+      {"apply", "-f", std::string(GPUEXT_SOURCE_DIR) + "/../shared/fixtures", "--recursive"});
   EXPECT_THAT(out, HasSubstr("customresourcedefinition.apiextensions.k8s.io/"
                              "extensions.extensions.gardener.cloud"));
   const std::string crds = MustKubectl({"get", "crds", "-o", "name"});
-  for (const char* crd :
-       {"clusterpolicies.nvidia.com", "nodefeaturerules.nfd.k8s-sigs.io",
-        "managedresources.resources.gardener.cloud", "operatingsystemconfigs.extensions.gardener.cloud"}) {
+  for (const char* crd : {"clusterpolicies.nvidia.com", "nodefeaturerules.nfd.k8s-sigs.io",
+                          "managedresources.resources.gardener.cloud",
+                          "operatingsystemconfigs.extensions.gardener.cloud"}) {
     EXPECT_THAT(crds, HasSubstr(crd));
   }
 }
@@ -103,9 +102,9 @@ TEST_F(KubectlTest, CreatesGetsAndListsInEveryOutputFormat) {
   EXPECT_EQ(GetJson({"-n", "demo", "extension", "nvidia-gpu"})["spec"]["type"], "nvidia-gpu");
   EXPECT_THAT(MustKubectl({"-n", "demo", "get", "extensions", "-o", "yaml"}),
               HasSubstr("type: nvidia-gpu"));
-  EXPECT_EQ(MustKubectl({"-n", "demo", "get", "extensions", "-o",
-                         "jsonpath={.items[0].metadata.name}"}),
-            "nvidia-gpu");
+  EXPECT_EQ(
+      MustKubectl({"-n", "demo", "get", "extensions", "-o", "jsonpath={.items[0].metadata.name}"}),
+      "nvidia-gpu");
   EXPECT_THAT(MustKubectl({"-n", "demo", "get", "extensions", "-o", "wide"}),
               HasSubstr("nvidia-gpu"));
   const auto again = Kubectl({"create", "-f", "-"}, kExtension);
@@ -122,7 +121,8 @@ spec: {type: 5}
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.stderr_text, HasSubstr("spec.type"));
   EXPECT_THAT(r.stderr_text, HasSubstr("must be of type string"));
-  const auto unknown = Kubectl({"create", "-f", "-"}, R"(apiVersion: extensions.gardener.cloud/v1alpha1
+  const auto unknown =
+      Kubectl({"create", "-f", "-"}, R"(apiVersion: extensions.gardener.cloud/v1alpha1
 kind: Extension
 metadata: {name: bad, namespace: demo}
 spec: {type: x, flavour: y}
@@ -148,7 +148,8 @@ data: {a: b}
   MustKubectl({"-n", "demo", "patch", "cm", "c1", "--type=merge", "-p", R"({"data":{"m":"1"}})"});
   MustKubectl({"-n", "demo", "patch", "cm", "c1", "--type=json", "-p",
                R"([{"op":"add","path":"/data/j","value":"2"},{"op":"remove","path":"/data/a"}])"});
-  MustKubectl({"-n", "demo", "patch", "cm", "c1", "--type=strategic", "-p", R"({"data":{"s":"3"}})"});
+  MustKubectl(
+      {"-n", "demo", "patch", "cm", "c1", "--type=strategic", "-p", R"({"data":{"s":"3"}})"});
   const json cm = GetJson({"-n", "demo", "cm", "c1"});
   EXPECT_EQ(cm["data"], json({{"m", "1"}, {"j", "2"}, {"s", "3"}}));
   EXPECT_EQ(cm["metadata"]["annotations"]["note"], "hi");
@@ -179,9 +180,10 @@ spec:
 
 TEST_F(KubectlTest, PatchesTheStatusSubresourceOnly) {
   MustKubectl({"create", "-f", "-"}, kExtension);
-  MustKubectl({"-n", "demo", "patch", "extension", "nvidia-gpu", "--subresource=status",
-               "--type=merge", "-p",
-               R"({"spec":{"type":"ignored"},"status":{"lastOperation":{"state":"Succeeded","type":"Create","progress":100,"lastUpdateTime":"2026-01-01T00:00:00Z","description":"done"}}})"});
+  MustKubectl(
+      {"-n", "demo", "patch", "extension", "nvidia-gpu", "--subresource=status", "--type=merge",
+       "-p",
+       R"({"spec":{"type":"ignored"},"status":{"lastOperation":{"state":"Succeeded","type":"Create","progress":100,"lastUpdateTime":"2026-01-01T00:00:00Z","description":"done"}}})"});
   const json ext = GetJson({"-n", "demo", "extension", "nvidia-gpu"});
   EXPECT_EQ(ext["status"]["lastOperation"]["state"], "Succeeded");
   EXPECT_EQ(ext["spec"]["type"], "nvidia-gpu");
@@ -199,7 +201,8 @@ kind: ConfigMap
 metadata: {name: ssa, namespace: demo}
 data: {a: "1", b: "2"}
 )";
-  EXPECT_THAT(MustKubectl({"apply", "--server-side", "-f", "-"}, cm), HasSubstr("serverside-applied"));
+  EXPECT_THAT(MustKubectl({"apply", "--server-side", "-f", "-"}, cm),
+              HasSubstr("serverside-applied"));
   MustKubectl({"apply", "--server-side", "-f", "-"}, R"(apiVersion: v1
 kind: ConfigMap
 metadata: {name: ssa, namespace: demo}
@@ -208,8 +211,8 @@ data: {a: "3"}
   const json got = GetJson({"-n", "demo", "cm", "ssa"});
   EXPECT_EQ(got["data"], json({{"a", "3"}}));
   EXPECT_FALSE(got["metadata"].contains("managedFields"));  // hidden unless asked for
-  const json with_fields =
-      json::parse(MustKubectl({"-n", "demo", "get", "cm", "ssa", "-o", "json", "--show-managed-fields"}));
+  const json with_fields = json::parse(
+      MustKubectl({"-n", "demo", "get", "cm", "ssa", "-o", "json", "--show-managed-fields"}));
   EXPECT_EQ(with_fields["metadata"]["managedFields"][0]["manager"], "kubectl");
   EXPECT_EQ(with_fields["metadata"]["managedFields"][0]["operation"], "Apply");
 }
@@ -232,8 +235,7 @@ data: {n: "0"}
     MustKubectl({"-n", "demo", "patch", "cm", "w", "--type=merge", "-p",
                  json{{"data", {{"n", std::to_string(i)}}}}.dump()});
   }
-  EXPECT_TRUE(WaitForFile(log, "\nMODIFIED 1\nMODIFIED 2\nMODIFIED 3\n"))
-      << ReadFileForTest(log);
+  EXPECT_TRUE(WaitForFile(log, "\nMODIFIED 1\nMODIFIED 2\nMODIFIED 3\n")) << ReadFileForTest(log);
 }
 
 TEST_F(KubectlTest, DeleteWithFinalizerStaysTerminatingUntilRemoved) {
@@ -262,13 +264,14 @@ metadata: {name: held, namespace: demo, finalizers: [example.com/hold]}
 TEST_F(KubectlTest, WaitForCondition) {
   MustKubectl({"create", "-f", "-"}, kExtension);
   auto waiting = std::async(std::launch::async, [&] {
-    return Kubectl({"-n", "demo", "wait", "extension/nvidia-gpu", "--for=condition=Ready",
-                    "--timeout=20s"});
+    return Kubectl(
+        {"-n", "demo", "wait", "extension/nvidia-gpu", "--for=condition=Ready", "--timeout=20s"});
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  MustKubectl({"-n", "demo", "patch", "extension", "nvidia-gpu", "--subresource=status",
-               "--type=merge", "-p",
-               R"({"status":{"conditions":[{"type":"Ready","status":"True","lastTransitionTime":"2026-01-01T00:00:00Z","lastUpdateTime":"2026-01-01T00:00:00Z","reason":"R","message":"m"}]}})"});
+  MustKubectl(
+      {"-n", "demo", "patch", "extension", "nvidia-gpu", "--subresource=status", "--type=merge",
+       "-p",
+       R"({"status":{"conditions":[{"type":"Ready","status":"True","lastTransitionTime":"2026-01-01T00:00:00Z","lastUpdateTime":"2026-01-01T00:00:00Z","reason":"R","message":"m"}]}})"});
   const auto waited = waiting.get();
   EXPECT_EQ(waited.exit_code, 0) << waited.stderr_text;
   EXPECT_THAT(waited.stdout_text, HasSubstr("condition met"));
@@ -279,19 +282,21 @@ TEST_F(KubectlTest, ForegroundCascadeDeletesDependentsFirst) {
 kind: ConfigMap
 metadata: {name: owner, namespace: demo}
 )");
-  const std::string uid = MustKubectl({"-n", "demo", "get", "cm", "owner", "-o",
-                                       "jsonpath={.metadata.uid}"});
+  const std::string uid =
+      MustKubectl({"-n", "demo", "get", "cm", "owner", "-o", "jsonpath={.metadata.uid}"});
   for (const char* name : {"dep-1", "dep-2"}) {
-    MustKubectl({"apply", "-f", "-"},
-                json{{"apiVersion", "v1"},
-                     {"kind", "ConfigMap"},
-                     {"metadata",
-                      {{"name", name},
-                       {"namespace", "demo"},
-                       {"ownerReferences",
-                        {{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "owner"},
-                          {"uid", uid}, {"blockOwnerDeletion", true}}}}}}}
-                    .dump());
+    MustKubectl({"apply", "-f", "-"}, json{{"apiVersion", "v1"},
+                                           {"kind", "ConfigMap"},
+                                           {"metadata",
+                                            {{"name", name},
+                                             {"namespace", "demo"},
+                                             {"ownerReferences",
+                                              {{{"apiVersion", "v1"},
+                                                {"kind", "ConfigMap"},
+                                                {"name", "owner"},
+                                                {"uid", uid},
+                                                {"blockOwnerDeletion", true}}}}}}}
+                                          .dump());
   }
   MustKubectl({"-n", "demo", "delete", "cm", "owner", "--cascade=foreground", "--timeout=30s"});
   const std::string left = MustKubectl({"-n", "demo", "get", "cm", "-o", "name"});

@@ -2,18 +2,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/testing/process.h"
 
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <stdexcept>
+#include <thread>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <cstdlib>
-#include <cstring>
-#include <map>
-#include <stdexcept>
-#include <thread>
 
 extern char** environ;
 
@@ -110,8 +110,8 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
   // Small inputs only (manifests): write it all, then close so the child sees EOF.
   size_t written = 0;
   while (written < options.stdin_text.size()) {
-    const ssize_t n = write(in.fd[1], options.stdin_text.data() + written,
-                            options.stdin_text.size() - written);
+    const ssize_t n =
+        write(in.fd[1], options.stdin_text.data() + written, options.stdin_text.size() - written);
     if (n <= 0) {
       break;
     }
@@ -159,7 +159,8 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
                                      const std::filesystem::path& log_file) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   try {

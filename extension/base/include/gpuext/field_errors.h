@@ -5,8 +5,9 @@
 // Field-path validation errors rendered like Kubernetes' field.ErrorList:
 //
 //   FieldErrorList errs;
-//   errs.push_back(FieldError::Required("spec.provider.workers[1].cri.name", "set it to containerd"));
-//   if (!errs.empty()) throw Error(ErrorCode::kConfigurationProblem, ToAggregateMessage(errs));
+//   errs.push_back(FieldError::Required("spec.provider.workers[1].cri.name", "set it to
+//   containerd")); if (!errs.empty()) throw Error(ErrorCode::kConfigurationProblem,
+//   ToAggregateMessage(errs));
 //
 // Validation returns every error at once; throwing is the caller's choice.
 
@@ -15,8 +16,16 @@
 
 namespace gpuext {
 
-enum class FieldErrorType { kRequired, kInvalid, kNotSupported, kForbidden, kDuplicate, kTooLong,
-                            kTooMany, kTypeInvalid };
+enum class FieldErrorType {
+  kRequired,
+  kInvalid,
+  kNotSupported,
+  kForbidden,
+  kDuplicate,
+  kTooLong,
+  kTooMany,
+  kTypeInvalid
+};
 
 // One problem with one field. Value type.
 struct FieldError {
@@ -37,7 +46,8 @@ struct FieldError {
   [[nodiscard]] std::string Reason() const;
 
   // Renders as Kubernetes does: `spec.x: Required value: detail`,
-  // `spec.y: Invalid value: "v": detail`, `spec.z: Unsupported value: "v": supported values: "a", "b"`.
+  // `spec.y: Invalid value: "v": detail`, `spec.z: Unsupported value: "v": supported values: "a",
+  // "b"`.
   [[nodiscard]] std::string ToString() const;
 };
 

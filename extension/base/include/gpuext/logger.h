@@ -32,8 +32,8 @@ struct LogField {
   LogField(std::string_view k, const char* v) : key(k), value(v == nullptr ? "" : v) {}
   LogField(std::string_view k, bool v) : key(k), value(v ? "true" : "false"), quoted(false) {}
   template <typename N>
-    requires std::is_arithmetic_v<N>
-  LogField(std::string_view k, N v) : key(k), value(std::to_string(v)), quoted(false) {}
+  requires std::is_arithmetic_v<N> LogField(std::string_view k, N v)
+      : key(k), value(std::to_string(v)), quoted(false) {}
 
   std::string key;
   std::string value;

@@ -8,10 +8,11 @@
 //
 //   for (const nlohmann::json& doc : ParseYamlDocuments(text)) { ... }
 
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 namespace gpuext {
 

@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/emulator/admission/internal/admission_review.h"
 
-#include <fmt/format.h>
-
 #include <random>
+
+#include <fmt/format.h>
 
 #include "gpuext/emulator/admission/internal/base64.h"
 #include "gpuext/error.h"

@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/emulator/admission/internal/base64.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
+
+#include <fmt/format.h>
 
 #include "gpuext/error.h"
 

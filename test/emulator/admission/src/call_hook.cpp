@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/emulator/admission/internal/call_hook.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <exception>
+
+#include <fmt/format.h>
 
 #include "gpuext/emulator/admission/internal/admission_review.h"
 #include "gpuext/emulator/admission/internal/webhook_client.h"

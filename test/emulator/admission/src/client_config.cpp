@@ -1,7 +1,6 @@
 // SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
 // SPDX-License-Identifier: Apache-2.0
 #include <fmt/format.h>
-
 #include <nlohmann/json.hpp>
 
 #include "gpuext/emulator/admission/internal/base64.h"

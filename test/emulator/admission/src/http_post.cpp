@@ -1,13 +1,13 @@
 // SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
 // SPDX-License-Identifier: Apache-2.0
-#include <curl/curl.h>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include <chrono>
 #include <memory>
 #include <string_view>
 #include <vector>
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "gpuext/emulator/admission/internal/webhook_client.h"
 #include "gpuext/error.h"

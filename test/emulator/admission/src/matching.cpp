@@ -2,12 +2,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/emulator/admission/internal/matching.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <exception>
-#include <nlohmann/json.hpp>
 #include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "gpuext/error.h"
 #include "gpuext/kube/selector.h"

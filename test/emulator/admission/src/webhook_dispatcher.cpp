@@ -2,13 +2,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/emulator/admission/webhook_dispatcher.h"
 
-#include <curl/curl.h>
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <future>
 #include <set>
 #include <utility>
+
+#include <curl/curl.h>
+#include <fmt/format.h>
 
 #include "gpuext/emulator/admission/internal/call_hook.h"
 #include "gpuext/emulator/admission/internal/matching.h"

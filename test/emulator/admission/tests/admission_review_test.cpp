@@ -5,10 +5,10 @@
 
 #include "gpuext/emulator/admission/internal/admission_review.h"
 
+#include <set>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <set>
 
 #include "gpuext/emulator/admission/internal/base64.h"
 #include "gpuext/emulator/admission/internal/call_hook.h"

@@ -6,15 +6,15 @@
 // valid for hook.default.svc and 127.0.0.1, and an Environment whose configurations and
 // namespaces a test sets. Service "default/hook" port 443 resolves to the server.
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "gpuext/emulator/admission/internal/base64.h"
 #include "gpuext/emulator/admission/webhook_dispatcher.h"

@@ -7,7 +7,6 @@
 #include "gpuext/emulator/admission/internal/matching.h"
 
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 
 namespace gpuext::emulator::admission::internal {

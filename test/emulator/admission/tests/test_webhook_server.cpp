@@ -2,12 +2,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "test_webhook_server.h"
 
-#include <httplib.h>
-#include <stdlib.h>
-
 #include <chrono>
 #include <fstream>
 #include <stdexcept>
+
+#include <httplib.h>
+#include <stdlib.h>
 
 #include "gpuext/emulator/admission/internal/base64.h"
 

@@ -4,10 +4,10 @@
 // WebhookDispatcher when webhooks fail, time out, present the wrong certificate, answer
 // nonsense or must not see a dry run: failurePolicy and the exact kube-apiserver texts.
 
+#include <chrono>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <chrono>
 
 #include "dispatcher_fixture.h"
 #include "gpuext/emulator/admission/webhook_dispatcher.h"

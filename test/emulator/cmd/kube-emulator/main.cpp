@@ -6,13 +6,13 @@
 //   kube-emulator --listen 127.0.0.1:0 --kubeconfig-out /tmp/kc [--load <file-or-dir>]...
 //                 [--data-dir <dir>] [--watch-history <n>] [--token user=token[,groups]]...
 //                 [--tls-cert <pem> --tls-key <pem>] [--log-format text|json] [-v]
-#include <pthread.h>
-
 #include <csignal>
 #include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <pthread.h>
 
 #include "gpuext/emulator/server.h"
 #include "gpuext/error.h"
@@ -37,8 +37,8 @@ struct Flags {
 };
 
 size_t PositiveInteger(const std::string& flag, const std::string& text) {
-  if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoull(text) == 0) {
+  if (text.empty() || text.size() > 12 ||
+      text.find_first_not_of("0123456789") != std::string::npos || std::stoull(text) == 0) {
     throw Error(ErrorCode::kInvalidArgument, flag + " " + text + ": want a positive integer");
   }
   return std::stoull(text);

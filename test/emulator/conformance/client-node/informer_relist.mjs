@@ -81,7 +81,7 @@ async function codeOf(promise) {
 }
 
 function cm(name, data = { k: name }) {
-  return { metadata: { name }, data };
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data };
 }
 
 async function serverNames(namespace) {
@@ -92,8 +92,12 @@ async function serverNames(namespace) {
 try {
   // ---- (a) CRUD through the generated API clients -------------------------------------------
   for (const name of [NS, OTHER_NS]) {
-    await core.createNamespace({ body: { metadata: { name } } });
+    await core.createNamespace({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
   }
+  // Plain objects without apiVersion/kind, as client-node users often write them:
+  // kube-apiserver defaults both from the URL.
+  out.kindlessCreateCode = await codeOf(core.createNamespacedConfigMap(
+    { namespace: OTHER_NS, body: { metadata: { name: 'kindless' }, data: { a: '1' } } }));
   const empty = await core.listNamespacedConfigMap({ namespace: NS });
   out.list = {
     kind: empty.kind,
@@ -262,7 +266,7 @@ try {
     server: want,
     crudV: informer.get('crud', NS)?.data?.v ?? '',
     events: [...events],
-    errors: informerErrors,
+    errors: [...informerErrors],
   };
   await informer.stop();
   out.steps.push('relist');

@@ -12,10 +12,11 @@
 // Parse errors throw gpuext::Error(kInvalidArgument) naming the selector and the position.
 // Values are immutable after construction and safe for concurrent use.
 
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 namespace gpuext::kube {
 

@@ -44,8 +44,8 @@ struct ServerOptions {
   size_t watch_history = 10000;  // change events kept for watches; older RVs get 410 Gone
   std::chrono::milliseconds bookmark_interval = std::chrono::seconds(5);
   size_t max_body_bytes = 3 * 1024 * 1024;  // kube-apiserver's default request size limit
-  int threads = 256;  // HTTP worker threads; each open watch holds one
-  std::filesystem::path data_dir = {};  // snapshot location; empty: memory only
+  int threads = 256;                        // HTTP worker threads; each open watch holds one
+  std::filesystem::path data_dir = {};      // snapshot location; empty: memory only
 };
 
 class Server {

@@ -6,11 +6,12 @@
 // k8s.io/apiserver/pkg/admission/plugin/webhook/request package builds and checks it, and the
 // denial text of plugin/webhook/errors.ToStatusErr. Pure functions; safe for concurrent use.
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "gpuext/emulator/admission/internal/matching.h"
 #include "gpuext/emulator/admission/webhook_dispatcher.h"

@@ -9,10 +9,11 @@
 // Thread safety: a function; safe for concurrent use when the Environment's callbacks are.
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "gpuext/emulator/admission/internal/matching.h"
 #include "gpuext/emulator/admission/webhook_dispatcher.h"

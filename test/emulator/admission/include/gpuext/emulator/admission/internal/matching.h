@@ -7,10 +7,11 @@
 // k8s.io/apiserver/pkg/admission/plugin/webhook/predicates and generic.Webhook.ShouldCallHook
 // decide. Pure functions over JSON; safe for concurrent use when the Environment's callbacks are.
 
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "gpuext/emulator/admission/webhook_dispatcher.h"
 

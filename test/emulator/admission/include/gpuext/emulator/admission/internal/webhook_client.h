@@ -11,9 +11,10 @@
 // concurrently. Requires curl_global_init to have run (WebhookDispatcher's constructor does).
 
 #include <chrono>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+
+#include <nlohmann/json_fwd.hpp>
 
 namespace gpuext::emulator::admission::internal {
 
