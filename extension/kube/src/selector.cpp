@@ -868,7 +868,11 @@ bool LabelSelector::Matches(const json& labels) const {
 std::string LabelSelector::ToString() const {
   std::string out;
   for (const LabelRequirement& requirement : requirements_) {
-    out += (out.empty() ? "" : ",") + RequirementToString(requirement);
+    // Two appends, not `"," + temporary`: g++ 12 -O3 flags the latter (GCC bug 105651).
+    if (!out.empty()) {
+      out += ',';
+    }
+    out += RequirementToString(requirement);
   }
   return out;
 }
