@@ -5,10 +5,11 @@
 #include <algorithm>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include "api_server.h"
 #include "api_status.h"
+#include "gpuext/base64.h"
+#include "gpuext/error.h"
 #include "object_meta.h"
 #include "watch_filter.h"
 
@@ -17,48 +18,28 @@ namespace {
 
 using nlohmann::json;
 
-std::string Base64(const std::string& raw) {
-  std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(raw.data()),
-                                static_cast<int>(raw.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-std::string Unbase64(const std::string& text) {
-  std::string out(3 * (text.size() / 4) + 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) {
-    throw BadRequest("continue key is not valid: illegal base64 data");
-  }
-  out.resize(static_cast<size_t>(n));
-  while (!out.empty() && out.back() == '\0') {
-    out.pop_back();  // EVP_DecodeBlock counts padding bytes
-  }
-  return out;
-}
-
 struct ContinueToken {
   uint64_t resource_version = 0;
   std::string start;  // "ns/name" of the last item returned
 };
 
 ContinueToken DecodeContinue(const std::string& token) {
+  std::string raw;
   try {
-    const json j = json::parse(Unbase64(token));
+    raw = Base64Decode(token);
+  } catch (const Error& e) {
+    throw BadRequest(fmt::format("continue key is not valid: {}", e.what()));
+  }
+  try {
+    const json j = json::parse(raw);
     return {j.at("rv").get<uint64_t>(), j.at("start").get<std::string>()};
-  } catch (const ApiStatus&) {
-    throw;
   } catch (const std::exception&) {
     throw BadRequest("continue key is not valid: incorrect encoded start resourceVersion");
   }
 }
 
 std::string EncodeContinue(const ContinueToken& t) {
-  return Base64(
+  return Base64Encode(
       json{{"v", "meta.k8s.io/v1"}, {"rv", t.resource_version}, {"start", t.start}}.dump());
 }
 

@@ -7,10 +7,10 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gpuext/base64.h"
 #include "gpuext/error.h"
 #include "gpuext/yaml_json.h"
 
@@ -75,15 +75,6 @@ int Rank(const json& obj) {
   return kind == "Namespace" ? 1 : 2;
 }
 
-std::string Base64(const std::string& raw) {
-  std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(raw.data()),
-                                static_cast<int>(raw.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
 }  // namespace
 
 void LoadObjects(ApiServer& api, const fs::path& path) {
@@ -141,7 +132,7 @@ std::string RenderKubeconfig(const std::string& url, const std::string& ca_pem,
       {"kind", "Config"},
       {"clusters",
        {{{"name", "kube-emulator"},
-         {"cluster", {{"server", url}, {"certificate-authority-data", Base64(ca_pem)}}}}}},
+         {"cluster", {{"server", url}, {"certificate-authority-data", Base64Encode(ca_pem)}}}}}},
       {"users", {{{"name", user.user}, {"user", {{"token", user.token}}}}}},
       {"contexts",
        {{{"name", "kube-emulator"},

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "gpuext/emulator/admission/internal/base64.h"
+#include "gpuext/base64.h"
 #include "gpuext/error.h"
 
 namespace gpuext::emulator::admission::internal {

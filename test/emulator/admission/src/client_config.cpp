@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "gpuext/emulator/admission/internal/base64.h"
+#include "gpuext/base64.h"
 #include "gpuext/emulator/admission/internal/webhook_client.h"
 #include "gpuext/error.h"
 

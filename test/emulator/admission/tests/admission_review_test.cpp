@@ -10,7 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "gpuext/emulator/admission/internal/base64.h"
+#include "gpuext/base64.h"
 #include "gpuext/emulator/admission/internal/call_hook.h"
 #include "gpuext/emulator/admission/internal/webhook_client.h"
 #include "gpuext/error.h"

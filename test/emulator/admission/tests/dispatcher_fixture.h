@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "gpuext/emulator/admission/internal/base64.h"
+#include "gpuext/base64.h"
 #include "gpuext/emulator/admission/webhook_dispatcher.h"
 #include "gpuext/kube/tls.h"
 #include "test_webhook_server.h"
@@ -38,7 +38,7 @@ class DispatcherTest : public ::testing::Test {
         {"name", name},
         {"clientConfig",
          {{"service", {{"namespace", "default"}, {"name", "hook"}, {"path", path}}},
-          {"caBundle", internal::Base64Encode(ca_.cert_pem())}}},
+          {"caBundle", gpuext::Base64Encode(ca_.cert_pem())}}},
         {"rules",
          {{{"operations", {"CREATE"}},
            {"apiGroups", {""}},

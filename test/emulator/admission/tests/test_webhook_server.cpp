@@ -9,7 +9,7 @@
 #include <httplib.h>
 #include <stdlib.h>
 
-#include "gpuext/emulator/admission/internal/base64.h"
+#include "gpuext/base64.h"
 
 namespace gpuext::emulator::admission::testing {
 namespace {
@@ -44,7 +44,7 @@ json Deny(const json& review, const json& status) {
 json Patch(const json& review, const json& patch) {
   json answer = Response(review, true);
   answer["response"]["patchType"] = "JSONPatch";
-  answer["response"]["patch"] = internal::Base64Encode(patch.dump());
+  answer["response"]["patch"] = gpuext::Base64Encode(patch.dump());
   return answer;
 }
 

@@ -61,7 +61,7 @@ TEST_F(WebhookFailuresTest, VerifiesServerCertificateAgainstCaBundleForServiceNa
   };
   const std::vector<Case> cases = {
       {"caBundle of another CA",
-       {{"clientConfig", {{"caBundle", internal::Base64Encode(other.cert_pem())}}}},
+       {{"clientConfig", {{"caBundle", gpuext::Base64Encode(other.cert_pem())}}}},
        "failed to call webhook: Post \"https://hook.default.svc:443/hook?timeout=1s\": tls: "
        "failed to verify certificate: x509: certificate signed by unknown authority"},
       {"certificate for another service",
@@ -70,7 +70,7 @@ TEST_F(WebhookFailuresTest, VerifiesServerCertificateAgainstCaBundleForServiceNa
        "failed to verify certificate: x509: certificate is valid for hook.default.svc, not "
        "other.default.svc"},
       {"caBundle without a certificate",
-       {{"clientConfig", {{"caBundle", internal::Base64Encode("not a PEM")}}}},
+       {{"clientConfig", {{"caBundle", gpuext::Base64Encode("not a PEM")}}}},
        "could not get REST client: unable to load root certificates: unable to parse bytes as "
        "PEM block"},
   };

@@ -3,13 +3,13 @@
 #pragma once
 
 // Standard base64 (RFC 4648 §4, with padding), as Go's encoding/json writes []byte fields:
-// AdmissionReview's response.patch and a webhook's clientConfig.caBundle. Pure functions, safe
-// for concurrent use.
+// AdmissionReview patches, caBundles, kubeconfig certificate data, continue tokens. Pure functions,
+// safe for concurrent use.
 
 #include <string>
 #include <string_view>
 
-namespace gpuext::emulator::admission::internal {
+namespace gpuext {
 
 [[nodiscard]] std::string Base64Encode(std::string_view raw);
 
@@ -17,4 +17,4 @@ namespace gpuext::emulator::admission::internal {
 // "illegal base64 data at input byte N", on a bad character or length.
 [[nodiscard]] std::string Base64Decode(std::string_view text);
 
-}  // namespace gpuext::emulator::admission::internal
+}  // namespace gpuext

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
 // SPDX-License-Identifier: Apache-2.0
-#include "gpuext/emulator/admission/internal/base64.h"
+#include "gpuext/base64.h"
 
 #include <algorithm>
 #include <array>
@@ -10,7 +10,7 @@
 
 #include "gpuext/error.h"
 
-namespace gpuext::emulator::admission::internal {
+namespace gpuext {
 namespace {
 
 constexpr std::string_view kAlphabet =
@@ -87,4 +87,4 @@ std::string Base64Decode(std::string_view text) {
   return out;
 }
 
-}  // namespace gpuext::emulator::admission::internal
+}  // namespace gpuext
