@@ -27,6 +27,7 @@ function(gpuext_add_library)
   set(target gpuext_${ARG_NAME})
   add_library(${target} STATIC ${ARG_SRCS})
   add_library(gpuext::${ARG_NAME} ALIAS ${target})
+  set_property(GLOBAL APPEND PROPERTY GPUEXT_LIBRARIES ${ARG_NAME})
   target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
                                        PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
   target_link_libraries(${target} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
