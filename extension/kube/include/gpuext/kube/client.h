@@ -37,28 +37,28 @@ enum class PatchType {
 enum class Subresource { kNone, kStatus };
 
 struct ListOptions {
-  std::string ns;              // empty: all namespaces (or a cluster-scoped resource)
-  std::string label_selector;  // "app=x,tier in (a,b)"
-  std::string field_selector;  // "metadata.name=x"
-  std::int64_t limit = 500;    // page size; List follows `continue` until done (0: no paging)
-  std::string resource_version;        // List: "" (latest) or "0" (any); Watch: start after this
-  bool allow_watch_bookmarks = true;   // Watch only
-  std::optional<std::int64_t> timeout_seconds;  // Watch only: server closes after this
+  std::string ns = {};              // empty: all namespaces (or a cluster-scoped resource)
+  std::string label_selector = {};  // "app=x,tier in (a,b)"
+  std::string field_selector = {};  // "metadata.name=x"
+  std::int64_t limit = 500;         // page size; List follows `continue` until done (0: no paging)
+  std::string resource_version = {};  // List: "" (latest) or "0" (any); Watch: start after this
+  bool allow_watch_bookmarks = true;  // Watch only
+  std::optional<std::int64_t> timeout_seconds = {};  // Watch only: server closes after this
 };
 
 struct WriteOptions {
-  std::string field_manager;  // required for PatchType::kApply
-  bool force = false;         // kApply: take ownership of conflicting fields
-  bool dry_run = false;       // dryRun=All
+  std::string field_manager = {};  // required for PatchType::kApply
+  bool force = false;              // kApply: take ownership of conflicting fields
+  bool dry_run = false;            // dryRun=All
 };
 
 enum class PropagationPolicy { kDefault, kBackground, kForeground, kOrphan };
 
 struct DeleteOptions {
   PropagationPolicy propagation = PropagationPolicy::kDefault;
-  std::optional<std::string> precondition_uid;
-  std::optional<std::string> precondition_resource_version;
-  std::optional<std::int64_t> grace_period_seconds;
+  std::optional<std::string> precondition_uid = {};
+  std::optional<std::string> precondition_resource_version = {};
+  std::optional<std::int64_t> grace_period_seconds = {};
   bool dry_run = false;
 };
 

@@ -29,8 +29,8 @@ struct Resource {
 };
 
 struct ObjectKey {
-  std::string ns;  // empty for cluster-scoped objects
-  std::string name;
+  std::string ns = {};  // empty for cluster-scoped objects
+  std::string name = {};
 
   // "ns/name" or "name", the workqueue and cache key format of client-go.
   [[nodiscard]] std::string String() const { return ns.empty() ? name : ns + "/" + name; }
