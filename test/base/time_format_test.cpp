@@ -10,7 +10,8 @@ namespace {
 using namespace std::chrono_literals;
 using std::chrono::system_clock;
 
-constexpr system_clock::time_point kAug21 = system_clock::time_point(1787306400s);  // 2026-08-21T10:00:00Z
+constexpr system_clock::time_point kAug21 =
+    system_clock::time_point(1787306400s);  // 2026-08-21T10:00:00Z
 
 TEST(TimeFormatTest, FormatsSecondsPrecisionUtc) {
   EXPECT_EQ(FormatRfc3339(kAug21 + 7s + 999ms), "2026-08-21T10:00:07Z");

@@ -88,7 +88,9 @@ std::optional<json> Cluster::ExtensionOfType(std::string_view type) const {
   return std::nullopt;
 }
 
-bool Cluster::IsHibernated() const { return At(shoot_, {"spec", "hibernation", "enabled"}) == true; }
+bool Cluster::IsHibernated() const {
+  return At(shoot_, {"spec", "hibernation", "enabled"}) == true;
+}
 
 bool Cluster::IsBeingDeleted() const {
   return !At(shoot_, {"metadata", "deletionTimestamp"}).is_null();

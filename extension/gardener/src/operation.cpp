@@ -52,9 +52,8 @@ std::string_view OperationTypeName(OperationType type) {
 }
 
 std::optional<OperationType> ParseOperationType(std::string_view name) {
-  for (const auto type : {OperationType::kCreate, OperationType::kReconcile,
-                          OperationType::kDelete, OperationType::kMigrate,
-                          OperationType::kRestore}) {
+  for (const auto type : {OperationType::kCreate, OperationType::kReconcile, OperationType::kDelete,
+                          OperationType::kMigrate, OperationType::kRestore}) {
     if (OperationTypeName(type) == name) {
       return type;
     }

@@ -43,8 +43,7 @@ TEST(ClusterTest, ReadsTheShootThroughAccessors) {
   EXPECT_EQ(cluster.Pools().size(), 2u);
   ASSERT_TRUE(cluster.PoolByName("gpu-a100").has_value());
   EXPECT_FALSE(cluster.PoolByName("gpu-h100").has_value());
-  EXPECT_EQ(cluster.ExtensionOfType("nvidia-gpu")->at("providerConfig").at("driverVersion"),
-            "580");
+  EXPECT_EQ(cluster.ExtensionOfType("nvidia-gpu")->at("providerConfig").at("driverVersion"), "580");
   EXPECT_FALSE(cluster.ExtensionOfType("old").has_value());
   EXPECT_EQ(cluster.KubernetesVersion(), "1.33.2");
   EXPECT_EQ(cluster.TechnicalID(), "shoot--proj--gpu1");

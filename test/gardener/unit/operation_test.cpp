@@ -38,20 +38,17 @@ TEST(OperationTypeTest, FollowsGardenersOrderOfRules) {
       {"migrate wins over deletion", deleting_and_migrate, OperationType::kMigrate},
       {"deletion wins over restore", deleting_and_restore, OperationType::kDelete},
       {"restore annotation", WithAnnotation("restore"), OperationType::kRestore},
-      {"restore wins over unfinished create", restore_after_failed_create,
-       OperationType::kRestore},
+      {"restore wins over unfinished create", restore_after_failed_create, OperationType::kRestore},
       {"reconcile annotation without lastOperation", WithAnnotation("reconcile"),
        OperationType::kCreate},
       {"create in error continues", WithLastOperation("Create", "Error"), OperationType::kCreate},
       {"create processing continues", WithLastOperation("Create", "Processing"),
        OperationType::kCreate},
       {"create succeeded", WithLastOperation("Create", "Succeeded"), OperationType::kReconcile},
-      {"migrate failed continues", WithLastOperation("Migrate", "Error"),
-       OperationType::kMigrate},
+      {"migrate failed continues", WithLastOperation("Migrate", "Error"), OperationType::kMigrate},
       {"restore in error continues", WithLastOperation("Restore", "Error"),
        OperationType::kRestore},
-      {"restore succeeded", WithLastOperation("Restore", "Succeeded"),
-       OperationType::kReconcile},
+      {"restore succeeded", WithLastOperation("Restore", "Succeeded"), OperationType::kReconcile},
       {"reconcile in error stays reconcile", WithLastOperation("Reconcile", "Error"),
        OperationType::kReconcile},
       {"delete in error without deletionTimestamp", WithLastOperation("Delete", "Error"),
@@ -64,9 +61,8 @@ TEST(OperationTypeTest, FollowsGardenersOrderOfRules) {
 }
 
 TEST(OperationTypeTest, NamesRoundTrip) {
-  for (const auto type : {OperationType::kCreate, OperationType::kReconcile,
-                          OperationType::kDelete, OperationType::kMigrate,
-                          OperationType::kRestore}) {
+  for (const auto type : {OperationType::kCreate, OperationType::kReconcile, OperationType::kDelete,
+                          OperationType::kMigrate, OperationType::kRestore}) {
     EXPECT_EQ(ParseOperationType(OperationTypeName(type)), type);
   }
   EXPECT_FALSE(ParseOperationType("LiveMigrate").has_value());

@@ -30,8 +30,8 @@ TEST(PredicatesTest, TypeAndClassFilter) {
 }
 
 TEST(PredicatesTest, CreateAdmitsUnfinishedOrAnnotatedObjects) {
-  EXPECT_TRUE(AdmitCreate(Extension()));             // never reconciled
-  EXPECT_TRUE(AdmitCreate(Extension("Error")));      // retried after a restart
+  EXPECT_TRUE(AdmitCreate(Extension()));              // never reconciled
+  EXPECT_TRUE(AdmitCreate(Extension("Error")));       // retried after a restart
   EXPECT_FALSE(AdmitCreate(Extension("Succeeded")));  // nothing to do
   for (const char* op : {"reconcile", "restore", "migrate"}) {
     json obj = Extension("Succeeded");
@@ -57,7 +57,7 @@ TEST(PredicatesTest, UpdateIgnoresOwnStatusWrites) {
 
   json deleting = status_write;
   deleting["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
-  EXPECT_TRUE(AdmitUpdate(status_write, deleting));   // deletion, status unchanged
+  EXPECT_TRUE(AdmitUpdate(status_write, deleting));  // deletion, status unchanged
   json deleting_with_status = deleting;
   deleting_with_status["status"]["lastOperation"]["state"] = "Processing";
   EXPECT_FALSE(AdmitUpdate(deleting, deleting_with_status));  // our own status write

@@ -51,8 +51,8 @@ TEST(StatusTest, ErrorCarriesGardenerCodesAndGeneration) {
   EXPECT_EQ(patch["status"]["lastError"]["description"], "bad config");
   EXPECT_EQ(patch["status"]["observedGeneration"], 4);
 
-  const json internal = ErrorStatusPatch(Extension(), OperationType::kReconcile, "bug",
-                                         ErrorCode::kInternal, kNow);
+  const json internal =
+      ErrorStatusPatch(Extension(), OperationType::kReconcile, "bug", ErrorCode::kInternal, kNow);
   EXPECT_FALSE(internal["status"]["lastError"].contains("codes"));
 }
 

@@ -23,6 +23,7 @@ namespace gpuext {
 [[nodiscard]] std::string FormatRfc3339Micro(std::chrono::system_clock::time_point t);
 
 // Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)"; lower-case t/z too. nullopt otherwise.
-[[nodiscard]] std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view text);
+[[nodiscard]] std::optional<std::chrono::system_clock::time_point> ParseRfc3339(
+    std::string_view text);
 
 }  // namespace gpuext

@@ -24,8 +24,7 @@ namespace gpuext::gardener {
 [[nodiscard]] bool AdmitUpdate(const nlohmann::json& old_obj, const nlohmann::json& new_obj);
 
 // --ignore-operation-annotation mode: metadata.generation changed, or deletion started.
-[[nodiscard]] bool GenerationChanged(const nlohmann::json& old_obj,
-                                     const nlohmann::json& new_obj);
+[[nodiscard]] bool GenerationChanged(const nlohmann::json& old_obj, const nlohmann::json& new_obj);
 
 // DELETE and GENERIC events are never admitted: a deleted object has nothing left to reconcile
 // (deletion is handled through the finalizer while the object still exists).

@@ -1,0 +1,223 @@
+// SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
+// SPDX-License-Identifier: Apache-2.0
+#include "gpuext/gardener/managed_resource.h"
+
+#include "gpuext/base64.h"
+#include "gpuext/error.h"
+#include "gpuext/kube/api_error.h"
+#include "gpuext/sha256.h"
+
+namespace gpuext::gardener {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+const kube::Resource kManagedResources{"resources.gardener.cloud", "v1alpha1", "managedresources"};
+const kube::Resource kSecretsResource{"", "v1", "secrets"};
+
+namespace {
+
+constexpr auto kPollInterval = 2s;
+
+json StringMap(const std::map<std::string, std::string>& m) {
+  json out = json::object();
+  for (const auto& [k, v] : m) {
+    out[k] = v;
+  }
+  return out;
+}
+
+const json* FindCondition(const json& mr, std::string_view type) {
+  const auto status = mr.find("status");
+  if (status == mr.end() || !status->contains("conditions")) {
+    return nullptr;
+  }
+  for (const json& condition : (*status)["conditions"]) {
+    if (condition.value("type", "") == type) {
+      return &condition;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string ManagedResourceSecretName(const std::string& mr_name,
+                                      const std::map<std::string, std::string>& data) {
+  Sha256 hash;
+  for (const auto& [key, value] : data) {  // std::map: sorted keys, a stable checksum
+    hash.Update(key);
+    hash.Update(std::string_view("\0", 1));
+    hash.Update(value);
+    hash.Update(std::string_view("\0", 1));
+  }
+  return "managedresource-" + mr_name + "-" + hash.FinishHex().substr(0, 8);
+}
+
+ManagedResourceHealth EvaluateManagedResourceHealth(const json& mr, bool require_not_progressing) {
+  ManagedResourceHealth health;
+  health.exists = true;
+  const auto generation = mr.at("metadata").value("generation", std::int64_t{0});
+  const auto observed = mr.contains("status")
+                            ? mr["status"].value("observedGeneration", std::int64_t{-1})
+                            : std::int64_t{-1};
+  if (observed != generation) {
+    health.message = "observed generation outdated (" + std::to_string(observed) + "/" +
+                     std::to_string(generation) + ")";
+    return health;
+  }
+  for (const char* type : {"ResourcesApplied", "ResourcesHealthy"}) {
+    const json* condition = FindCondition(mr, type);
+    if (condition == nullptr) {
+      health.message = std::string("condition ") + type + " has not been reported yet";
+      return health;
+    }
+    if (condition->value("status", "") != "True") {
+      health.message = std::string("condition ") + type + " has status " +
+                       condition->value("status", "") + ": " + condition->value("message", "");
+      return health;
+    }
+  }
+  if (const json* progressing = FindCondition(mr, "ResourcesProgressing")) {
+    health.progressing = progressing->value("status", "") == "True";
+    if (health.progressing && require_not_progressing) {
+      health.message = "resources are progressing: " + progressing->value("message", "");
+      return health;
+    }
+  }
+  health.healthy = true;
+  return health;
+}
+
+ManagedResources::ManagedResources(kube::Client& client, Clock& clock, std::string origin)
+    : client_(client), clock_(clock), origin_(std::move(origin)) {
+  if (origin_.empty() || origin_ == "gardener") {
+    throw Error(ErrorCode::kInvalidArgument,
+                "ManagedResources: origin \"" + origin_ +
+                    "\" is not allowed: use the extension's own name (gardenlet deletes "
+                    "origin=gardener ManagedResources itself)");
+  }
+}
+
+void ManagedResources::Deploy(const ManagedResourceSpec& spec) {
+  const std::string secret_name = ManagedResourceSecretName(spec.name, spec.data);
+  json secret_data = json::object();
+  for (const auto& [key, value] : spec.data) {
+    secret_data[key] = Base64Encode(value);
+  }
+  const json secret = {
+      {"apiVersion", "v1"},
+      {"kind", "Secret"},
+      {"metadata",
+       {{"name", secret_name},
+        {"namespace", spec.ns},
+        {"labels", {{"resources.gardener.cloud/garbage-collectable-reference", "true"}}}}},
+      {"type", "Opaque"},
+      {"immutable", true},
+      {"data", std::move(secret_data)}};
+  // The name carries the content's checksum: an existing Secret of that name already holds
+  // exactly this data (and is immutable anyway).
+  try {
+    client_.Create(kSecretsResource, secret);
+  } catch (const kube::ApiError& e) {
+    if (!kube::IsAlreadyExists(e)) {
+      throw;
+    }
+  }
+
+  std::map<std::string, std::string> inject_labels = spec.inject_labels;
+  if (inject_labels.empty() && spec.resource_class.empty()) {
+    inject_labels["shoot.gardener.cloud/no-cleanup"] = "true";
+  }
+  std::map<std::string, std::string> labels = spec.labels;
+  labels["origin"] = origin_;
+
+  json mr_spec = {{"secretRefs", json::array({{{"name", secret_name}}})},
+                  {"keepObjects", spec.keep_objects}};
+  if (!inject_labels.empty()) {
+    mr_spec["injectLabels"] = StringMap(inject_labels);
+  }
+  mr_spec["class"] = spec.resource_class.empty() ? json(nullptr) : json(spec.resource_class);
+
+  if (!client_.Get(kManagedResources, {spec.ns, spec.name})) {
+    json mr = {
+        {"apiVersion", "resources.gardener.cloud/v1alpha1"},
+        {"kind", "ManagedResource"},
+        {"metadata", {{"name", spec.name}, {"namespace", spec.ns}, {"labels", StringMap(labels)}}},
+        {"spec", mr_spec}};
+    if (mr["spec"]["class"].is_null()) {
+      mr["spec"].erase("class");
+    }
+    try {
+      client_.Create(kManagedResources, mr);
+      return;
+    } catch (const kube::ApiError& e) {
+      if (!kube::IsAlreadyExists(e)) {
+        throw;
+      }
+      // Created concurrently: fall through to the patch.
+    }
+  }
+  // A merge patch replaces secretRefs as a whole and leaves fields others own alone.
+  client_.Patch(kManagedResources, {spec.ns, spec.name}, kube::PatchType::kMerge,
+                {{"metadata", {{"labels", StringMap(labels)}}}, {"spec", mr_spec}});
+}
+
+void ManagedResources::SetKeepObjects(const std::string& ns, const std::string& name, bool keep) {
+  try {
+    client_.Patch(kManagedResources, {ns, name}, kube::PatchType::kMerge,
+                  {{"spec", {{"keepObjects", keep}}}});
+  } catch (const kube::ApiError& e) {
+    if (!kube::IsNotFound(e)) {
+      throw;
+    }
+  }
+}
+
+void ManagedResources::Destroy(const std::string& ns, const std::string& name) {
+  client_.Delete(kManagedResources, {ns, name});
+}
+
+ManagedResourceHealth ManagedResources::CheckHealth(const std::string& ns, const std::string& name,
+                                                    bool require_not_progressing) {
+  const auto mr = client_.Get(kManagedResources, {ns, name});
+  if (!mr) {
+    return {.message = "managed resource " + ns + "/" + name + " does not exist"};
+  }
+  return EvaluateManagedResourceHealth(*mr, require_not_progressing);
+}
+
+bool ManagedResources::Wait(const std::string& ns, const std::string& name,
+                            std::chrono::seconds timeout, std::stop_token stop) {
+  const auto deadline = clock_.SteadyNow() + timeout;
+  while (true) {
+    const auto health = CheckHealth(ns, name);
+    if (health.healthy) {
+      return true;
+    }
+    if (clock_.SteadyNow() >= deadline) {
+      throw Error(ErrorCode::kTimeout, "managed resource " + ns + "/" + name +
+                                           " did not become healthy: " + health.message);
+    }
+    if (!clock_.SleepFor(kPollInterval, stop)) {
+      return false;
+    }
+  }
+}
+
+bool ManagedResources::WaitCleanup(const std::string& ns, const std::string& name,
+                                   std::chrono::seconds timeout, std::stop_token stop) {
+  const auto deadline = clock_.SteadyNow() + timeout;
+  while (client_.Get(kManagedResources, {ns, name})) {
+    if (clock_.SteadyNow() >= deadline) {
+      throw Error(ErrorCode::kTimeout,
+                  "managed resource " + ns + "/" + name + " is still present after deletion");
+    }
+    if (!clock_.SleepFor(kPollInterval, stop)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace gpuext::gardener
