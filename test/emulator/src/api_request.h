@@ -27,6 +27,7 @@ struct ApiRequest {
   std::string body;
   std::string content_type;
   UserInfo user;
+  std::string user_agent = {};  // names the field manager of writes without ?fieldManager=
 
   // The query parameter or "" when absent.
   [[nodiscard]] std::string Param(const std::string& key) const {

@@ -9,6 +9,8 @@
 #include "api_server.h"
 #include "api_status.h"
 #include "crd.h"
+#include "field_manager.h"
+#include "gpuext/base64.h"
 #include "object_meta.h"
 #include "request_body.h"
 #include "watch_filter.h"
@@ -40,6 +42,27 @@ void ApplyBuiltinCreateDefaults(const ResourceType& type, json& obj) {
     obj["status"] = {{"phase", "Active"}};
   } else if (type.kind == "PersistentVolumeClaim") {
     obj["status"] = {{"phase", "Pending"}};
+  }
+}
+
+// What decoding a built-in object does in kube-apiserver: a Secret's stringData is merged into
+// data (stringData wins) and never stored, and its type defaults to Opaque.
+void NormalizeBuiltin(const ResourceType& type, json& obj) {
+  if (type.crd || type.kind != "Secret" || !type.group.empty()) {
+    return;
+  }
+  if (obj.contains("stringData")) {
+    if (obj["stringData"].is_object()) {
+      for (const auto& [key, value] : obj["stringData"].items()) {
+        if (value.is_string()) {
+          obj["data"][key] = Base64Encode(value.get<std::string>());
+        }
+      }
+    }
+    obj.erase("stringData");
+  }
+  if (obj.value("type", "").empty()) {
+    obj["type"] = "Opaque";
   }
 }
 
@@ -151,6 +174,7 @@ json ApiServer::CreateObject(const ApiRequest& req, json obj) {
     obj.erase("status");
   }
   ApplyBuiltinCreateDefaults(type, obj);
+  NormalizeBuiltin(type, obj);
   NormalizeCustomResource(req, obj);
   if (admission_) {
     admission::Result mutated = admission_->Mutate(AttributesFor(req, "CREATE", obj, nullptr), obj);
@@ -162,6 +186,7 @@ json ApiServer::CreateObject(const ApiRequest& req, json obj) {
   if (admission_) {
     ThrowIfDenied(admission_->Validate(AttributesFor(req, "CREATE", obj, nullptr), obj));
   }
+  RecordWrite(req, nullptr, obj);
   if (req.DryRun()) {
     return Served(type, obj);
   }
@@ -253,6 +278,7 @@ json ApiServer::UpdateObject(const ApiRequest& req, json obj, uint64_t expected_
                    "version and try again");
   }
   json updated = MergeForUpdate(req, *current, std::move(obj));
+  NormalizeBuiltin(type, updated);
   NormalizeCustomResource(req, updated);
   if (admission_) {
     admission::Result mutated =
@@ -265,6 +291,7 @@ json ApiServer::UpdateObject(const ApiRequest& req, json obj, uint64_t expected_
     ThrowIfDenied(
         admission_->Validate(AttributesFor(req, "UPDATE", updated, current.get()), updated));
   }
+  RecordWrite(req, current.get(), updated);
   json unchanged = *current;
   if (updated == unchanged || req.DryRun()) {
     return Served(type, req.DryRun() ? updated : unchanged);  // no-op writes keep the version

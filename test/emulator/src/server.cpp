@@ -20,8 +20,10 @@
 #include "gpuext/error.h"
 #include "gpuext/kube/tls.h"
 #include "gpuext/yaml_json.h"
+#include "protobuf.h"
 #include "request_path.h"
 #include "server_files.h"
+#include "table.h"
 
 namespace gpuext::emulator {
 namespace {
@@ -198,12 +200,6 @@ struct Server::Impl {
       throw TooLarge(fmt::format("the request body is {} bytes; the limit is {}", req.body.size(),
                                  options.max_body_bytes));
     }
-    if (req.get_header_value("Content-Type").find("protobuf") != std::string::npos) {
-      // Protobuf is not spoken here; client-go retries with JSON on 415.
-      throw UnsupportedMediaType(
-          "the body of the request was in an unknown format - accepted media types include: "
-          "application/json, application/yaml");
-    }
     if (ServeDiscovery(req, res)) {
       return;
     }
@@ -273,6 +269,7 @@ struct Server::Impl {
     req.body = http_req.body;
     req.content_type = http_req.get_header_value("Content-Type");
     req.user = user;
+    req.user_agent = http_req.get_header_value("User-Agent");
     for (const auto& [k, v] : http_req.params) {
       req.query[k] = v;
     }
@@ -291,8 +288,25 @@ struct Server::Impl {
                                     (p.subresource == "scale" && req.type->scale_subresource))) {
       throw ApiStatus(404, "NotFound", "the server could not find the requested resource");
     }
+    if (IsProtobufContentType(req.content_type)) {
+      // kubectl's generators send built-in kinds as protobuf; the rest of the path is JSON.
+      if (req.verb != "create" && req.verb != "update") {
+        throw UnsupportedMediaType(
+            "the body of the request was in an unknown format - accepted media types include: "
+            "application/json, application/yaml");
+      }
+      req.body = DecodeProtobufObject(req.body).dump();
+      req.content_type = "application/json";
+    }
+    // `kubectl get` asks for server-side printing.
+    std::optional<TableOptions> table;
+    if (const auto version = RequestedTableVersion(http_req.get_header_value("Accept"));
+        version && p.subresource.empty() &&
+        (req.verb == "get" || req.verb == "list" || req.verb == "watch")) {
+      table = TableOptionsFor(*version, req.Param("includeObject"));
+    }
     if (req.verb == "watch") {
-      StartWatch(std::move(req), res);
+      StartWatch(std::move(req), res, table);
       return;
     }
     json out;
@@ -313,10 +327,13 @@ struct Server::Impl {
     } else {
       out = api.DeleteCollection(req);
     }
+    if (table) {
+      out = ToTable(*req.type, out, *table);
+    }
     WriteJson(res, code, out);
   }
 
-  void StartWatch(ApiRequest req, httplib::Response& res) {
+  void StartWatch(ApiRequest req, httplib::Response& res, std::optional<TableOptions> table) {
     if (!req.name.empty()) {
       req.query["fieldSelector"] = fmt::format("metadata.name={}", req.name);
     }
@@ -326,16 +343,24 @@ struct Server::Impl {
     // buffers, so events would arrive late); client-go reads it as JSON.
     res.set_chunked_content_provider(
         "application/json;stream=watch",
-        [this, shared](size_t /*offset*/, httplib::DataSink& sink) {
+        [this, shared, table](size_t /*offset*/, httplib::DataSink& sink) {
           try {
             api.Watch(
                 *shared,
-                [&sink](const json& event) {
+                [&sink, &table, &shared](const json& event) {
                   if (event.is_null()) {
                     return sink.is_writable();
                   }
+                  const std::string type = event.value("type", "");
+                  json out = event;
+                  if (table && type != "BOOKMARK" && type != "ERROR") {
+                    // Each event carries a one-row Table, as kube-apiserver sends them.
+                    TableOptions at_event = *table;
+                    at_event.now = std::chrono::system_clock::now();
+                    out["object"] = ToTable(*shared->type, event["object"], at_event);
+                  }
                   const std::string line =
-                      event.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+                      out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
                   return sink.write(line.data(), line.size());
                 },
                 stop.get_token());

@@ -55,7 +55,8 @@ class HttpsClient {
   void set_token(std::string token) { token_ = std::move(token); }
 
   HttpResponse Do(const std::string& method, const std::string& path, const std::string& body = {},
-                  const std::string& content_type = "application/json") {
+                  const std::string& content_type = "application/json",
+                  const std::string& accept = "application/json") {
     httplib::Request req;
     req.method = method;
     req.path = path;
@@ -66,7 +67,7 @@ class HttpsClient {
     if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
       req.set_header("Content-Type", content_type);
     }
-    req.set_header("Accept", "application/json");
+    req.set_header("Accept", accept);
     return ToResponse(client_.send(req));
   }
 

@@ -1,0 +1,285 @@
+// SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
+// SPDX-License-Identifier: Apache-2.0
+//
+// The `helm template` pipeline: load, enable sub-charts, coalesce values, parse every
+// template of every chart into one set (deeper paths first, so a parent's defines win),
+// execute the non-partials, split and sort the output.
+#include <algorithm>
+
+#include <re2/re2.h>
+
+#include "gpuext/error.h"
+#include "gpuext/helm/chart.h"
+#include "gpuext/helm/go_codec.h"
+#include "gpuext/helm/helm_functions.h"
+#include "gpuext/helm/renderer.h"
+#include "gpuext/helm/template.h"
+#include "gpuext/helm/values.h"
+#include "manifest_sort.h"
+#include "render_builtins.h"
+
+namespace gpuext::helm {
+namespace {
+
+using nlohmann::json;
+
+struct Renderable {
+  std::string text;
+  json values;  // the template's top-level data, without .Template
+  std::string base_path;
+};
+
+std::string ReplaceNoValue(std::string s) {
+  static const std::string kNoValue = "<no value>";
+  for (size_t at = s.find(kNoValue); at != std::string::npos; at = s.find(kNoValue, at)) {
+    s.erase(at, kNoValue.size());
+  }
+  return s;
+}
+
+// The value at a dotted path, or null.
+json Lookup(const json& values, const std::string& path) {
+  const json* cur = &values;
+  size_t start = 0;
+  while (true) {
+    const size_t dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? dot : dot - start);
+    if (!cur->is_object() || !cur->contains(key)) {
+      return nullptr;
+    }
+    cur = &(*cur)[key];
+    if (dot == std::string::npos) {
+      return *cur;
+    }
+    start = dot + 1;
+  }
+}
+
+// Helm's processDependencyEnabled: aliases, then conditions (first bool found wins) over
+// tags, evaluated on the coalesced values; disabled sub-charts are dropped.
+void ProcessDependencies(Chart* chart, const json& user, const std::string& prefix) {
+  const json cvals = CoalesceValues(*chart, user);
+  std::vector<Chart> kept;
+  for (Chart& sub : chart->subcharts) {
+    const ChartDependency* dep = nullptr;
+    for (const ChartDependency& d : chart->dependency_entries) {
+      if (d.name == sub.Name()) {
+        dep = &d;
+      }
+    }
+    bool enabled = true;
+    if (dep != nullptr) {
+      if (!dep->alias.empty()) {
+        sub.metadata["name"] = dep->alias;
+      }
+      if (dep->enabled.has_value()) {
+        enabled = *dep->enabled;
+      }
+      bool has_tag = false;
+      bool any_true = false;
+      for (const std::string& t : dep->tags) {
+        const json v = Lookup(cvals, "tags." + t);
+        if (v.is_boolean()) {
+          has_tag = true;
+          any_true = any_true || v.get<bool>();
+        }
+      }
+      if (has_tag) {
+        enabled = any_true;
+      }
+      std::string cond = dep->condition;
+      for (size_t pos = 0; !cond.empty();) {
+        const size_t comma = cond.find(',', pos);
+        std::string path = cond.substr(pos, comma == std::string::npos ? comma : comma - pos);
+        path.erase(0, path.find_first_not_of(' '));
+        const json v = Lookup(cvals, prefix + path);
+        if (v.is_boolean()) {
+          enabled = v.get<bool>();
+          break;
+        }
+        if (comma == std::string::npos) {
+          break;
+        }
+        pos = comma + 1;
+      }
+    }
+    if (enabled) {
+      kept.push_back(std::move(sub));
+    }
+  }
+  chart->subcharts = std::move(kept);
+  for (Chart& sub : chart->subcharts) {
+    ProcessDependencies(&sub, user, prefix + sub.Name() + ".");
+  }
+}
+
+void Collect(const Chart& chart, const std::string& path, const json& values, const json& top,
+             bool is_root, std::map<std::string, Renderable>* out,
+             std::vector<std::pair<std::string, std::string>>* crds) {
+  json data = top;
+  data["Values"] = values.is_object() ? values : json::object();
+  data["Chart"] = ChartObject(chart, is_root);
+  data["Files"] = internal::FilesObject(chart.files);
+  for (const auto& [name, text] : chart.templates) {
+    (*out)[path + "/" + name] = {.text = text, .values = data, .base_path = path + "/templates"};
+  }
+  for (const auto& [name, bytes] : chart.crds) {
+    crds->emplace_back(path + "/" + name, bytes);
+  }
+  for (const Chart& sub : chart.subcharts) {
+    const json sub_values =
+        values.is_object() && values.contains(sub.Name()) ? values[sub.Name()] : json::object();
+    Collect(sub, path + "/charts/" + sub.Name(), sub_values, top, false, out, crds);
+  }
+}
+
+// Helm parses deeper paths first and, at one depth, in reverse byte order.
+std::vector<std::string> ParseOrder(const std::map<std::string, Renderable>& tpls) {
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : tpls) {
+    keys.push_back(k);
+  }
+  std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) {
+    const auto ca = std::count(a.begin(), a.end(), '/');
+    const auto cb = std::count(b.begin(), b.end(), '/');
+    return ca != cb ? ca > cb : a > b;
+  });
+  return keys;
+}
+
+void AddEngineFunctions(TemplateSet* set) {
+  set->AddBoundFunction("include", [](const CallContext& ctx, std::span<const json> args) {
+    if (args.empty() || !args[0].is_string()) {
+      throw FunctionError("include requires a template name");
+    }
+    return json(
+        ctx.templates.Execute(args[0].get<std::string>(), args.size() > 1 ? args[1] : json(), ctx));
+  });
+  set->AddBoundFunction("tpl", [](const CallContext& ctx, std::span<const json> args) {
+    if (args.empty() || !args[0].is_string()) {
+      throw FunctionError("tpl requires a string");
+    }
+    TemplateSet copy = ctx.templates;
+    copy.Parse(ctx.root_template, args[0].get<std::string>());
+    return json(
+        ReplaceNoValue(copy.Execute(ctx.root_template, args.size() > 1 ? args[1] : json(), ctx)));
+  });
+  set->AddFunction("required", [](std::span<const json> args) {
+    if (args.size() != 2) {
+      throw FunctionError("wrong number of args for required: want 2 got " +
+                          std::to_string(args.size()));
+    }
+    if (args[1].is_null() || (args[1].is_string() && args[1].get<std::string>().empty())) {
+      throw FunctionError(args[0].is_string() ? args[0].get<std::string>() : args[0].dump());
+    }
+    return args[1];
+  });
+  set->AddFunction("fail", [](std::span<const json> args) -> json {
+    throw FunctionError(!args.empty() && args[0].is_string() ? args[0].get<std::string>() : "");
+  });
+  set->AddFunction("lookup", [](std::span<const json>) { return json::object(); });
+}
+
+// Helm's wording: "parse error at (file:line): msg", "execution error at (file:line:col): msg".
+[[noreturn]] void ThrowTemplateError(const TemplateError& e) {
+  std::string msg = e.what();
+  std::string location;
+  std::string rest;
+  if (e.kind() == TemplateError::Kind::kParse &&
+      RE2::FullMatch(msg, R"((?s)template: ([^:]+:\d+): (.*))", &location, &rest)) {
+    throw Error(ErrorCode::kConfigurationProblem, "parse error at (" + location + "): " + rest);
+  }
+  std::string detail;
+  if (RE2::FullMatch(
+          msg,
+          R"((?s)template: ([^:]+:\d+(?::\d+)?): (?:executing ".*?" at <.*?>: )?(?:error calling \w+: )?(.*))",
+          &location, &detail)) {
+    throw Error(ErrorCode::kConfigurationProblem,
+                "execution error at (" + location + "): " + detail);
+  }
+  throw Error(ErrorCode::kConfigurationProblem, msg);
+}
+
+}  // namespace
+
+std::vector<Manifest> Render(const ChartFS& fs, const json& user_values,
+                             const ReleaseOptions& options) {
+  Chart chart = LoadChart(fs);
+  const json user = user_values.is_object() ? user_values : json::object();
+  ProcessDependencies(&chart, user, "");
+  const json values = CoalesceValues(chart, user);
+  const json top = {
+      {"Release",
+       {{"Name", options.name},
+        {"Namespace", options.ns},
+        {"IsInstall", true},
+        {"IsUpgrade", false},
+        {"Revision", 1},
+        {"Service", "Helm"}}},
+      {"Capabilities", internal::CapabilitiesObject(options.kube_version, options.api_versions)}};
+  std::map<std::string, Renderable> tpls;
+  std::vector<std::pair<std::string, std::string>> crds;
+  Collect(chart, chart.Name(), values, top, true, &tpls, &crds);
+
+  FunctionTable functions = SprigFunctions();
+  for (auto& [name, f] : HelmFunctions()) {
+    functions[name] = f;
+  }
+  TemplateSet set(std::move(functions));
+  set.SetMissingKey(MissingKey::kZero);
+  internal::AddBuiltinMethods(&set);
+  AddEngineFunctions(&set);
+  std::map<std::string, std::string> rendered;
+  try {
+    for (const std::string& name : ParseOrder(tpls)) {
+      set.Parse(name, tpls.at(name).text);
+    }
+    for (const std::string& name : ParseOrder(tpls)) {
+      const std::string base = name.substr(name.rfind('/') + 1);
+      if (base.starts_with("_")) {
+        continue;
+      }
+      json data = tpls.at(name).values;
+      data["Template"] = {{"Name", name}, {"BasePath", tpls.at(name).base_path}};
+      std::string out = ReplaceNoValue(set.Execute(name, data));
+      if (base != "NOTES.txt") {
+        rendered[name] = std::move(out);
+      }
+    }
+  } catch (const TemplateError& e) {
+    ThrowTemplateError(e);
+  }
+  std::vector<Manifest> manifests;
+  if (options.include_crds) {
+    for (auto& [path, bytes] : crds) {
+      manifests.push_back({.source_path = path, .text = bytes});
+    }
+  }
+  for (Manifest& m : internal::SortManifests(rendered)) {
+    manifests.push_back(std::move(m));
+  }
+  return manifests;
+}
+
+std::vector<RenderedObject> RenderObjects(const ChartFS& fs, const json& user_values,
+                                          const ReleaseOptions& options) {
+  std::vector<RenderedObject> out;
+  for (const Manifest& m : Render(fs, user_values, options)) {
+    for (json& doc : UnmarshalYamlDocuments(m.text)) {
+      if (doc.is_object()) {
+        out.push_back({.source_path = m.source_path, .object = std::move(doc)});
+      }
+    }
+  }
+  return out;
+}
+
+std::string FormatManifests(const std::vector<Manifest>& manifests) {
+  std::string out;
+  for (const Manifest& m : manifests) {
+    out += "---\n# Source: " + m.source_path + "\n" + m.text + "\n";
+  }
+  return out;
+}
+
+}  // namespace gpuext::helm

@@ -1,0 +1,40 @@
+// SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The shared state behind TemplateSet and the executor's entry point.
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "gpuext/helm/template.h"
+#include "template_ast.h"
+
+namespace gpuext::helm {
+
+struct TemplateSet::Impl {
+  std::map<std::string, std::shared_ptr<const internal::Tree>, std::less<>> trees;
+  FunctionTable functions;
+  std::map<std::string, BoundFunction, std::less<>> bound;
+  std::map<std::string, std::map<std::string, Method, std::less<>>, std::less<>> methods;
+  MissingKey missing = MissingKey::kDefault;
+
+  [[nodiscard]] std::set<std::string, std::less<>> FunctionNames() const;
+};
+
+namespace internal {
+
+// The builtins of text/template that are ordinary functions of their argument values
+// (and/or are evaluated lazily by the executor and are not in this table).
+const FunctionTable& Builtins();
+
+// Whether a builtin takes reflect.Value parameters in Go (nil literals are refused then).
+bool BuiltinTakesValues(std::string_view name);
+
+std::string ExecuteTemplate(const TemplateSet& set, const TemplateSet::Impl& impl,
+                            const std::string& name, const nlohmann::json& data, int depth);
+
+}  // namespace internal
+}  // namespace gpuext::helm

@@ -1,0 +1,171 @@
+// SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
+// SPDX-License-Identifier: Apache-2.0
+//
+// --set parsing with Helm's strvals rules: "a.b=c,list[0]=x,l={a,b}", backslash escapes,
+// and typed values (bools, null, int64; floats stay strings, as Helm keeps them).
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "gpuext/error.h"
+#include "gpuext/helm/values.h"
+
+namespace gpuext::helm {
+namespace {
+
+using nlohmann::json;
+
+json TypedValue(const std::string& v) {
+  auto lower = v;
+  for (char& c : lower) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (lower == "true") {
+    return true;
+  }
+  if (lower == "false") {
+    return false;
+  }
+  if (lower == "null") {
+    return nullptr;
+  }
+  if (v == "0") {
+    return int64_t{0};
+  }
+  if (!v.empty() && v[0] != '0') {
+    char* end = nullptr;
+    errno = 0;
+    const long long n = std::strtoll(v.c_str(), &end, 10);
+    if (errno == 0 && end == v.c_str() + v.size() && (std::isdigit(v.back()) != 0)) {
+      return static_cast<int64_t>(n);
+    }
+  }
+  return v;
+}
+
+// One key path segment: a name, optionally followed by [index]es.
+struct Segment {
+  std::string name;
+  std::vector<int> indexes;
+};
+
+// Splits "a.b[0].c" into segments, honouring '\' escapes.
+std::vector<Segment> ParseKey(const std::string& key) {
+  std::vector<Segment> out(1);
+  for (size_t i = 0; i < key.size(); ++i) {
+    const char c = key[i];
+    if (c == '\\' && i + 1 < key.size()) {
+      out.back().name += key[++i];
+    } else if (c == '.') {
+      out.emplace_back();
+    } else if (c == '[') {
+      const size_t end = key.find(']', i);
+      if (end == std::string::npos) {
+        throw Error(ErrorCode::kInvalidArgument, "error parsing index: missing ]");
+      }
+      const int idx = std::atoi(key.substr(i + 1, end - i - 1).c_str());
+      if (idx < 0 || idx > 65536) {
+        throw Error(ErrorCode::kInvalidArgument,
+                    "index of " + std::to_string(idx) + " is greater than maximum supported index");
+      }
+      out.back().indexes.push_back(idx);
+      i = end;
+    } else {
+      out.back().name += c;
+    }
+  }
+  return out;
+}
+
+json* Descend(json* node, const Segment& s) {
+  if (!node->is_object()) {
+    *node = json::object();
+  }
+  json* cur = &(*node)[s.name];
+  for (int idx : s.indexes) {
+    if (!cur->is_array()) {
+      *cur = json::array();
+    }
+    while (static_cast<int>(cur->size()) <= idx) {
+      cur->push_back(nullptr);
+    }
+    cur = &(*cur)[idx];
+  }
+  return cur;
+}
+
+// Splits on unescaped ',' outside {...}; keeps escapes for the key/value parsers.
+std::vector<std::string> SplitPairs(std::string_view set) {
+  std::vector<std::string> out(1);
+  int braces = 0;
+  for (size_t i = 0; i < set.size(); ++i) {
+    const char c = set[i];
+    if (c == '\\' && i + 1 < set.size()) {
+      out.back() += c;
+      out.back() += set[++i];
+      continue;
+    }
+    braces += c == '{' ? 1 : c == '}' ? -1 : 0;
+    if (c == ',' && braces == 0) {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+std::string Unescape(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size()) {
+      ++i;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+json ParseValue(const std::string& raw) {
+  if (raw.size() >= 2 && raw.front() == '{' && raw.back() == '}') {
+    json list = json::array();
+    for (const std::string& item : SplitPairs(raw.substr(1, raw.size() - 2))) {
+      list.push_back(TypedValue(Unescape(item)));
+    }
+    return list;
+  }
+  return TypedValue(Unescape(raw));
+}
+
+}  // namespace
+
+void ApplySet(json* values, std::string_view set) {
+  if (!values->is_object()) {
+    *values = json::object();
+  }
+  for (const std::string& pair : SplitPairs(set)) {
+    if (pair.empty()) {
+      continue;
+    }
+    size_t eq = std::string::npos;
+    for (size_t i = 0; i < pair.size(); ++i) {
+      if (pair[i] == '\\') {
+        ++i;
+      } else if (pair[i] == '=') {
+        eq = i;
+        break;
+      }
+    }
+    if (eq == std::string::npos) {
+      throw Error(ErrorCode::kInvalidArgument, "key \"" + pair + "\" has no value");
+    }
+    json* node = values;
+    const std::vector<Segment> path = ParseKey(pair.substr(0, eq));
+    for (const Segment& s : path) {
+      node = Descend(node, s);
+    }
+    *node = ParseValue(pair.substr(eq + 1));
+  }
+}
+
+}  // namespace gpuext::helm

@@ -1,0 +1,136 @@
+// SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
+// SPDX-License-Identifier: Apache-2.0
+//
+// Every chart under test/testdata/charts/<name>/, with its defaults and with each
+// ci/*.yaml values file, rendered by the real `helm template` and by our renderer: the same
+// set of objects keyed by (apiVersion, kind, namespace, name) with equal content. A values
+// file named ci/*-error.yaml must make both fail.
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <tuple>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "gpuext/error.h"
+#include "gpuext/helm/go_codec.h"
+#include "gpuext/helm/renderer.h"
+#include "gpuext/helm/values.h"
+#include "gpuext/testing/process.h"
+
+namespace gpuext::helm {
+namespace {
+
+namespace fs = std::filesystem;
+using ::gpuext::testing::RunProcess;
+using ::gpuext::testing::Tools;
+using nlohmann::json;
+
+constexpr const char* kRelease = "diff";
+constexpr const char* kNamespace = "gpu-test";
+constexpr const char* kKubeVersion = "1.35.0";
+
+struct Fixture {
+  fs::path chart;
+  fs::path values;  // empty: chart defaults only
+  std::string name;
+};
+
+std::vector<Fixture> Fixtures() {
+  std::vector<Fixture> out;
+  const fs::path root = fs::path(GPUEXT_SOURCE_DIR) / "test/testdata/charts";
+  for (const auto& chart : fs::directory_iterator(root)) {
+    if (!chart.is_directory()) {
+      continue;
+    }
+    const std::string name = chart.path().filename().string();
+    out.push_back({chart.path(), {}, name + "_defaults"});
+    if (fs::is_directory(chart.path() / "ci")) {
+      for (const auto& v : fs::directory_iterator(chart.path() / "ci")) {
+        out.push_back({chart.path(), v.path(), name + "_" + v.path().stem().string()});
+      }
+    }
+  }
+  return out;
+}
+
+using ObjectKey = std::tuple<std::string, std::string, std::string, std::string>;
+
+std::map<ObjectKey, json> ByKey(const std::vector<json>& docs) {
+  std::map<ObjectKey, json> out;
+  for (const json& d : docs) {
+    if (!d.is_object()) {
+      continue;
+    }
+    const json meta = d.value("metadata", json::object());
+    out[{d.value("apiVersion", ""), d.value("kind", ""), meta.value("namespace", ""),
+         meta.value("name", "")}] = d;
+  }
+  return out;
+}
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class ChartDifferentialTest : public ::testing::TestWithParam<Fixture> {};
+
+TEST_P(ChartDifferentialTest, MatchesHelmTemplate) {
+  ASSERT_EQ(Tools().Check(), "");
+  const Fixture& f = GetParam();
+  const bool want_error = f.values.filename().string().ends_with("-error.yaml");
+  std::vector<std::string> argv = {Tools().helm.string(), "template",   kRelease,
+                                   f.chart.string(),      "-n",         kNamespace,
+                                   "--kube-version",      kKubeVersion, "--include-crds"};
+  json user = json::object();
+  if (!f.values.empty()) {
+    argv.insert(argv.end(), {"-f", f.values.string()});
+    user = MergeValueFiles({UnmarshalYaml(ReadFile(f.values))});
+  }
+  const auto helm = RunProcess(argv);
+  std::string ours_text;
+  std::string ours_error;
+  try {
+    ours_text = FormatManifests(Render(
+        ChartFS::FromDirectory(f.chart), user,
+        {.name = kRelease, .ns = kNamespace, .kube_version = kKubeVersion, .include_crds = true}));
+  } catch (const Error& e) {
+    ours_error = e.what();
+  }
+  if (want_error) {
+    EXPECT_NE(helm.exit_code, 0) << "helm rendered an error fixture:\n" << helm.stdout_text;
+    EXPECT_NE(ours_error, "") << "we rendered an error fixture:\n" << ours_text;
+    return;
+  }
+  ASSERT_EQ(helm.exit_code, 0) << helm.stderr_text;
+  ASSERT_EQ(ours_error, "");
+  const auto want = ByKey(UnmarshalYamlDocuments(helm.stdout_text));
+  const auto got = ByKey(UnmarshalYamlDocuments(ours_text));
+  EXPECT_FALSE(want.empty());
+  for (const auto& [key, object] : want) {
+    const auto it = got.find(key);
+    ASSERT_NE(it, got.end()) << "missing " << std::get<1>(key) << " " << std::get<3>(key);
+    EXPECT_EQ(it->second, object) << "diff (ours vs helm): " << json::diff(object, it->second);
+  }
+  for (const auto& [key, object] : got) {
+    EXPECT_TRUE(want.contains(key)) << "extra " << std::get<1>(key) << " " << std::get<3>(key);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, ChartDifferentialTest, ::testing::ValuesIn(Fixtures()),
+                         [](const auto& info) {
+                           std::string n = info.param.name;
+                           for (char& c : n) {
+                             c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           }
+                           return n;
+                         });
+
+}  // namespace
+}  // namespace gpuext::helm
