@@ -23,6 +23,9 @@ debian_packages=(
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libre2-dev libarchive-dev libzstd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # real peers in tests: containerd loads the runtime config we generate (DESIGN.md §12);
+  # kernel headers + kbuild build the SIMULATED-driver through the builder (§14.5, §21.4)
+  containerd kmod linux-headers-amd64 gcc libelf-dev bc
 )
 
 log() { printf '[install-deps] %s\n' "$*"; }

@@ -86,12 +86,14 @@ AdmissionRequest DecodeAdmissionRequest(const json& review) {
 
 AdmissionDecision RunMutator(Mutator& mutator, const AdmissionRequest& request) {
   json mutated = request.object;
+  std::vector<std::string> warnings;
   try {
-    mutator.Mutate(request, mutated);
+    mutator.Mutate(request, mutated, warnings);
   } catch (const std::exception& e) {
     return DenyFromException(e);
   }
   AdmissionDecision decision;
+  decision.warnings = std::move(warnings);
   json patch = json::diff(request.object, mutated);
   if (!patch.empty()) {
     decision.patch = std::move(patch);
@@ -101,16 +103,19 @@ AdmissionDecision RunMutator(Mutator& mutator, const AdmissionRequest& request) 
 
 AdmissionDecision RunValidator(Validator& validator, const AdmissionRequest& request) {
   FieldErrorList errors;
+  std::vector<std::string> warnings;
   try {
-    errors = validator.Validate(request);
+    errors = validator.Validate(request, warnings);
   } catch (const std::exception& e) {
     return DenyFromException(e);
   }
-  if (errors.empty()) {
-    return {};
+  AdmissionDecision decision;
+  if (!errors.empty()) {
+    decision = Deny(422, "Invalid",
+                    ObjectDescription(request) + " is invalid: " + ToAggregateMessage(errors));
   }
-  return Deny(422, "Invalid",
-              ObjectDescription(request) + " is invalid: " + ToAggregateMessage(errors));
+  decision.warnings = std::move(warnings);
+  return decision;
 }
 
 json EncodeAdmissionResponse(const json& review, const AdmissionDecision& decision) {

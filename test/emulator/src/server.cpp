@@ -18,6 +18,7 @@
 #include "api_status.h"
 #include "discovery.h"
 #include "gpuext/error.h"
+#include "gpuext/files.h"
 #include "gpuext/kube/tls.h"
 #include "gpuext/yaml_json.h"
 #include "protobuf.h"

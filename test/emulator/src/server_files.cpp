@@ -12,6 +12,7 @@
 
 #include "gpuext/base64.h"
 #include "gpuext/error.h"
+#include "gpuext/files.h"
 #include "gpuext/yaml_json.h"
 
 namespace gpuext::emulator {
@@ -140,28 +141,6 @@ std::string RenderKubeconfig(const std::string& url, const std::string& ca_pem,
       {"current-context", "kube-emulator"},
       {"preferences", json::object()}};
   return ToYaml(config);
-}
-
-void WriteFileAtomically(const fs::path& path, const std::string& content, int mode) {
-  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  const int fd = mkstemp(tmpl.data());
-  if (fd < 0) {
-    throw Error(ErrorCode::kInternal, fmt::format("cannot create a file in {}", dir.string()));
-  }
-  bool ok = fchmod(fd, static_cast<mode_t>(mode)) == 0;
-  size_t written = 0;
-  while (ok && written < content.size()) {
-    const ssize_t n = write(fd, content.data() + written, content.size() - written);
-    ok = n > 0;
-    written += ok ? static_cast<size_t>(n) : 0;
-  }
-  ok = ok && fsync(fd) == 0;
-  ok = close(fd) == 0 && ok;
-  if (!ok || std::rename(tmpl.c_str(), path.c_str()) != 0) {
-    std::remove(tmpl.c_str());
-    throw Error(ErrorCode::kInternal, fmt::format("cannot write {}", path.string()));
-  }
 }
 
 }  // namespace gpuext::emulator

@@ -22,7 +22,4 @@ void SaveSnapshotTo(ApiServer& api, const std::filesystem::path& data_dir);
 std::string RenderKubeconfig(const std::string& url, const std::string& ca_pem,
                              const TokenUser& user);
 
-// Writes `content` to a temporary file beside `path`, fsyncs and renames it over `path`.
-void WriteFileAtomically(const std::filesystem::path& path, const std::string& content, int mode);
-
 }  // namespace gpuext::emulator

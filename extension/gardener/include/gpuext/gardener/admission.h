@@ -16,6 +16,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -64,6 +65,13 @@ class Mutator {
  public:
   virtual ~Mutator() = default;
   virtual void Mutate(const AdmissionRequest& request, nlohmann::json& object) = 0;
+  // Handlers with something to tell the user (AdmissionReview `warnings`, shown by kubectl as
+  // "Warning: ...") override this one; it is what RunMutator calls.
+  virtual void Mutate(const AdmissionRequest& request, nlohmann::json& object,
+                      std::vector<std::string>& warnings) {
+    (void)warnings;
+    Mutate(request, object);
+  }
 };
 
 // Validating handler: returns the field errors; any error denies with 422 and a message
@@ -72,6 +80,12 @@ class Validator {
  public:
   virtual ~Validator() = default;
   virtual FieldErrorList Validate(const AdmissionRequest& request) = 0;
+  // As Mutator's: override to add warnings; RunValidator calls this one.
+  virtual FieldErrorList Validate(const AdmissionRequest& request,
+                                  std::vector<std::string>& warnings) {
+    (void)warnings;
+    return Validate(request);
+  }
 };
 
 [[nodiscard]] AdmissionDecision RunMutator(Mutator& mutator, const AdmissionRequest& request);
