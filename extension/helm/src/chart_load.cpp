@@ -74,6 +74,9 @@ std::vector<ChartDependency> Dependencies(const json& m) {
     if (d.contains("enabled") && d["enabled"].is_boolean()) {
       dep.enabled = d["enabled"].get<bool>();
     }
+    if (d.contains("import-values") && d["import-values"].is_array()) {
+      dep.import_values = d["import-values"];
+    }
     deps.push_back(dep);
   }
   return deps;
@@ -140,6 +143,18 @@ Chart LoadChart(const ChartFS& fs) {
   }
   chart.dependency_entries = Dependencies(chart.metadata);
   SortFiles(&chart, fs);
+  // Packaged sub-charts: charts/<name>.tgz.
+  for (const auto& [path, bytes] : fs.files()) {
+    if (path.starts_with("charts/") && path.ends_with(".tgz") &&
+        path.find('/', 7) == std::string::npos) {
+      try {
+        chart.subcharts.push_back(LoadChart(ChartFS::FromArchive(bytes)));
+      } catch (const Error& e) {
+        Invalid("error unpacking subchart " + path.substr(7) + " in " + chart.Name() + ": " +
+                e.what());
+      }
+    }
+  }
   for (const std::string& dir : SubchartDirs(fs)) {
     try {
       chart.subcharts.push_back(LoadChart(fs.Sub(dir)));

@@ -11,9 +11,12 @@
 
 #include "go_format_internal.h"
 #include "gpuext/helm/go_format.h"
+#include "sprig_text.h"
 
 namespace gpuext::helm {
 namespace {
+
+using internal::AppendRune;
 
 using nlohmann::json;
 
@@ -22,27 +25,6 @@ struct Spec {
   int width = -1, prec = -1;
   char verb = 'v';
 };
-
-// Appends one UTF-8 encoded rune.
-void AppendRune(std::string& out, uint32_t r) {
-  if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
-    r = 0xFFFD;
-  if (r < 0x80) {
-    out += static_cast<char>(r);
-  } else if (r < 0x800) {
-    out += static_cast<char>(0xC0 | (r >> 6));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else if (r < 0x10000) {
-    out += static_cast<char>(0xE0 | (r >> 12));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (r >> 18));
-    out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  }
-}
 
 size_t RuneCount(const std::string& s) {
   size_t n = 0;

@@ -11,10 +11,13 @@
 #include "gpuext/error.h"
 #include "gpuext/helm/chart.h"
 #include "gpuext/helm/go_codec.h"
+#include "gpuext/helm/go_format.h"
 #include "gpuext/helm/helm_functions.h"
 #include "gpuext/helm/renderer.h"
+#include "gpuext/helm/semver.h"
 #include "gpuext/helm/template.h"
 #include "gpuext/helm/values.h"
+#include "gpuext/helm/values_schema.h"
 #include "manifest_sort.h"
 #include "render_builtins.h"
 
@@ -25,9 +28,19 @@ using nlohmann::json;
 
 struct Renderable {
   std::string text;
-  json values;  // the template's top-level data, without .Template
+  std::string chart;  // the chart path, key of the data all its templates share
   std::string base_path;
 };
+
+constexpr int kMaxIncludeDepth = 1000;
+
+// The name Helm v4 gives the text of a `tpl` call (errors read "template: gotpl:1:3: ...").
+const std::string kTplName = "gotpl";
+
+std::string GoQuote(const std::string& s) {
+  const json args[] = {s};
+  return GoSprintf("%q", args);
+}
 
 std::string ReplaceNoValue(std::string s) {
   static const std::string kNoValue = "<no value>";
@@ -113,15 +126,19 @@ void ProcessDependencies(Chart* chart, const json& user, const std::string& pref
   }
 }
 
+// As in Helm, all templates of one chart execute on one top-level map (so a `set .Values`
+// in one template is seen by the templates executed after it).
 void Collect(const Chart& chart, const std::string& path, const json& values, const json& top,
              bool is_root, std::map<std::string, Renderable>* out,
+             std::map<std::string, json>* chart_data,
              std::vector<std::pair<std::string, std::string>>* crds) {
-  json data = top;
+  json& data = (*chart_data)[path];
+  data = top;
   data["Values"] = values.is_object() ? values : json::object();
   data["Chart"] = ChartObject(chart, is_root);
   data["Files"] = internal::FilesObject(chart.files);
   for (const auto& [name, text] : chart.templates) {
-    (*out)[path + "/" + name] = {.text = text, .values = data, .base_path = path + "/templates"};
+    (*out)[path + "/" + name] = {.text = text, .chart = path, .base_path = path + "/templates"};
   }
   for (const auto& [name, bytes] : chart.crds) {
     crds->emplace_back(path + "/" + name, bytes);
@@ -129,7 +146,44 @@ void Collect(const Chart& chart, const std::string& path, const json& values, co
   for (const Chart& sub : chart.subcharts) {
     const json sub_values =
         values.is_object() && values.contains(sub.Name()) ? values[sub.Name()] : json::object();
-    Collect(sub, path + "/charts/" + sub.Name(), sub_values, top, false, out, crds);
+    Collect(sub, path + "/charts/" + sub.Name(), sub_values, top, false, out, chart_data, crds);
+  }
+}
+
+// In Helm a sub-chart's .Values is the very map .Values.<sub> of its parent, so a write made
+// by one chart's templates shows in the other's. Each chart has its own data here; before a
+// sub-chart template runs, its .Values is refreshed from the parents (down = true), and after
+// it ran, copied back up to them.
+void SyncSubchartValues(const std::string& chart_path, std::map<std::string, json>* chart_data,
+                        bool down) {
+  static const std::string kSep = "/charts/";
+  std::vector<std::string> chain = {chart_path};  // the chart, then its parents up to the root
+  for (size_t at = chart_path.rfind(kSep); at != std::string::npos;
+       at = at == 0 ? std::string::npos : chart_path.rfind(kSep, at - 1)) {
+    chain.push_back(chart_path.substr(0, at));
+  }
+  if (chain.size() == 1) {
+    return;
+  }
+  auto values_of = [&](const std::string& path) -> json& { return chart_data->at(path)["Values"]; };
+  if (down) {
+    for (size_t i = chain.size() - 1; i > 0; --i) {
+      const std::string name = chain[i - 1].substr(chain[i].size() + kSep.size());
+      const json& parent = values_of(chain[i]);
+      auto it = parent.find(name);
+      if (it != parent.end() && it->is_object()) {
+        values_of(chain[i - 1]) = *it;
+      }
+    }
+  } else {
+    for (size_t i = 0; i + 1 < chain.size(); ++i) {
+      const std::string name = chain[i].substr(chain[i + 1].size() + kSep.size());
+      json& parent = values_of(chain[i + 1]);
+      // Without a map there, Helm gave the sub-chart a fresh map of its own.
+      if (parent.is_object() && parent.contains(name) && parent[name].is_object()) {
+        parent[name] = values_of(chain[i]);
+      }
+    }
   }
 }
 
@@ -152,17 +206,41 @@ void AddEngineFunctions(TemplateSet* set) {
     if (args.empty() || !args[0].is_string()) {
       throw FunctionError("include requires a template name");
     }
-    return json(
-        ctx.templates.Execute(args[0].get<std::string>(), args.size() > 1 ? args[1] : json(), ctx));
+    const std::string& name = args[0].get_ref<const std::string&>();
+    // Helm stops runaway include recursion (its recursionMaxNums).
+    if (ctx.depth >= kMaxIncludeDepth) {
+      throw FunctionError("rendering template has a nested reference name: " + name +
+                          ": unable to execute template");
+    }
+    // Go passes the dot by reference: writes the included template makes to its maps are
+    // the caller's.
+    if (ctx.arg_refs.size() > 1 && ctx.arg_refs[1] != nullptr) {
+      return json(ctx.templates.ExecuteShared(name, *ctx.arg_refs[1], ctx));
+    }
+    return json(ctx.templates.Execute(name, args.size() > 1 ? args[1] : json(), ctx));
   });
   set->AddBoundFunction("tpl", [](const CallContext& ctx, std::span<const json> args) {
     if (args.empty() || !args[0].is_string()) {
       throw FunctionError("tpl requires a string");
     }
+    // Helm v4 parses the text as a new template named "gotpl" in a clone of the set (so its
+    // defines are private to this call) and wraps the errors.
+    const std::string& text = args[0].get_ref<const std::string&>();
     TemplateSet copy = ctx.templates;
-    copy.Parse(ctx.root_template, args[0].get<std::string>());
-    return json(
-        ReplaceNoValue(copy.Execute(ctx.root_template, args.size() > 1 ? args[1] : json(), ctx)));
+    try {
+      copy.Parse(kTplName, text);
+    } catch (const TemplateError& e) {
+      throw FunctionError("cannot parse template " + GoQuote(text) + ": " + e.what());
+    }
+    try {
+      if (ctx.arg_refs.size() > 1 && ctx.arg_refs[1] != nullptr) {
+        return json(ReplaceNoValue(copy.ExecuteShared(kTplName, *ctx.arg_refs[1], ctx)));
+      }
+      return json(ReplaceNoValue(copy.Execute(kTplName, args.size() > 1 ? args[1] : json(), ctx)));
+    } catch (const TemplateError& e) {
+      throw FunctionError("error during tpl function execution for " + GoQuote(text) + ": " +
+                          e.what());
+    }
   });
   set->AddFunction("required", [](std::span<const json> args) {
     if (args.size() != 2) {
@@ -194,10 +272,37 @@ void AddEngineFunctions(TemplateSet* set) {
           msg,
           R"((?s)template: ([^:]+:\d+(?::\d+)?): (?:executing ".*?" at <.*?>: )?(?:error calling \w+: )?(.*))",
           &location, &detail)) {
+    // A fail/required message raised inside tpl comes through unchanged, as in Helm.
+    for (const char* inner : {"error calling fail: ", "error calling required: "}) {
+      if (const size_t at = detail.rfind(inner); at != std::string::npos) {
+        detail.erase(0, at + std::string(inner).size());
+        break;
+      }
+    }
     throw Error(ErrorCode::kConfigurationProblem,
                 "execution error at (" + location + "): " + detail);
   }
   throw Error(ErrorCode::kConfigurationProblem, msg);
+}
+
+// Helm's install check of Chart.yaml's kubeVersion against .Capabilities.KubeVersion.Version
+// (a bad constraint or version reads as incompatible, as chartutil.IsCompatibleRange does).
+void CheckKubeVersion(const Chart& chart, const std::string& kube_version) {
+  const std::string constraint = chart.metadata.value("kubeVersion", "");
+  if (constraint.empty()) {
+    return;
+  }
+  bool ok = false;
+  try {
+    ok = SemverSatisfies(constraint, ParseSemVersion(kube_version));
+  } catch (const Error&) {
+    ok = false;
+  }
+  if (!ok) {
+    throw Error(ErrorCode::kConfigurationProblem, "chart requires kubeVersion: " + constraint +
+                                                      " which is incompatible with Kubernetes " +
+                                                      kube_version);
+  }
 }
 
 }  // namespace
@@ -207,19 +312,24 @@ std::vector<Manifest> Render(const ChartFS& fs, const json& user_values,
   Chart chart = LoadChart(fs);
   const json user = user_values.is_object() ? user_values : json::object();
   ProcessDependencies(&chart, user, "");
+  ImportDependencyValues(&chart);
   const json values = CoalesceValues(chart, user);
-  const json top = {
-      {"Release",
-       {{"Name", options.name},
-        {"Namespace", options.ns},
-        {"IsInstall", true},
-        {"IsUpgrade", false},
-        {"Revision", 1},
-        {"Service", "Helm"}}},
-      {"Capabilities", internal::CapabilitiesObject(options.kube_version, options.api_versions)}};
+  const json capabilities =
+      internal::CapabilitiesObject(options.kube_version, options.api_versions);
+  ValidateValuesAgainstSchemas(chart, values);
+  CheckKubeVersion(chart, capabilities["KubeVersion"]["Version"].get<std::string>());
+  const json top = {{"Release",
+                     {{"Name", options.name},
+                      {"Namespace", options.ns},
+                      {"IsInstall", true},
+                      {"IsUpgrade", false},
+                      {"Revision", 1},
+                      {"Service", "Helm"}}},
+                    {"Capabilities", capabilities}};
   std::map<std::string, Renderable> tpls;
   std::vector<std::pair<std::string, std::string>> crds;
-  Collect(chart, chart.Name(), values, top, true, &tpls, &crds);
+  std::map<std::string, json> chart_data;
+  Collect(chart, chart.Name(), values, top, true, &tpls, &chart_data, &crds);
 
   FunctionTable functions = SprigFunctions();
   for (auto& [name, f] : HelmFunctions()) {
@@ -239,9 +349,12 @@ std::vector<Manifest> Render(const ChartFS& fs, const json& user_values,
       if (base.starts_with("_")) {
         continue;
       }
-      json data = tpls.at(name).values;
+      const std::string& chart_path = tpls.at(name).chart;
+      SyncSubchartValues(chart_path, &chart_data, true);
+      json& data = chart_data.at(chart_path);
       data["Template"] = {{"Name", name}, {"BasePath", tpls.at(name).base_path}};
-      std::string out = ReplaceNoValue(set.Execute(name, data));
+      std::string out = ReplaceNoValue(set.ExecuteShared(name, data));
+      SyncSubchartValues(chart_path, &chart_data, false);
       if (base != "NOTES.txt") {
         rendered[name] = std::move(out);
       }

@@ -46,6 +46,10 @@ char32_t DecodeRune(std::string_view s, size_t i, size_t& width) {
 }
 
 void AppendRune(std::string& out, char32_t r) {
+  // utf8.AppendRune: surrogates and values past U+10FFFF encode as U+FFFD.
+  if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) {
+    r = 0xFFFD;
+  }
   if (r < 0x80) {
     out += static_cast<char>(r);
   } else if (r < 0x800) {

@@ -14,6 +14,7 @@ namespace gpuext::helm::internal {
 
 // Decodes the rune at s[i]; sets width to the bytes it spans (1 for an invalid byte).
 [[nodiscard]] char32_t DecodeRune(std::string_view s, size_t i, size_t& width);
+// utf8.AppendRune (invalid runes as U+FFFD): the one UTF-8 encoder of the library.
 void AppendRune(std::string& out, char32_t r);
 
 // unicode.IsSpace / IsUpper / IsLower / IsLetter / IsDigit and the case mappings. Case is

@@ -36,28 +36,6 @@ Kind BasicKind(const json& v) {
   }
 }
 
-bool Truth(const json& j) {
-  switch (j.type()) {
-    case json::value_t::null:
-      return false;
-    case json::value_t::boolean:
-      return j.get<bool>();
-    case json::value_t::number_integer:
-      return j.get<int64_t>() != 0;
-    case json::value_t::number_unsigned:
-      return j.get<uint64_t>() != 0;
-    case json::value_t::number_float:
-      return j.get<double>() != 0;
-    case json::value_t::string:
-      return !j.get_ref<const std::string&>().empty();
-    case json::value_t::array:
-    case json::value_t::object:
-      return !j.empty();
-    default:
-      return true;
-  }
-}
-
 FunctionError Incompatible(const json& a, const json& b) {
   return FunctionError("incompatible types for comparison: " + GoTypeName(a) + " and " +
                        GoTypeName(b));
@@ -362,12 +340,36 @@ json UrlQuery(std::span<const json> args) {
 
 }  // namespace
 
+bool GoTruth(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null:
+      return false;
+    case json::value_t::boolean:
+      return j.get<bool>();
+    case json::value_t::number_integer:
+      return j.get<int64_t>() != 0;
+    case json::value_t::number_unsigned:
+      return j.get<uint64_t>() != 0;
+    case json::value_t::number_float:
+      return j.get<double>() != 0;
+    case json::value_t::string:
+      return !j.get_ref<const std::string&>().empty();
+    case json::value_t::array:
+    case json::value_t::object:
+      return !j.empty();
+    case json::value_t::binary:
+      return !j.get_binary().empty();
+    default:
+      return true;
+  }
+}
+
 const FunctionTable& Builtins() {
   static const auto* table = new FunctionTable{
       {"not",
        [](std::span<const json> a) -> json {
          WantArgs("not", a, 1);
-         return !Truth(a[0]);
+         return !GoTruth(a[0]);
        }},
       {"len", Len},
       {"index", Index},

@@ -9,12 +9,18 @@
 // is the nil interface. After every pipeline stage Go unwraps interface{} values, which turns
 // a nil interface into "no value"; so does Finish().
 
+#include <exception>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <pthread.h>
+
 #include "gpuext/helm/go_format.h"
+#include "sprig_registry.h"
 #include "template_impl.h"
+#include "template_refs.h"
 
 namespace gpuext::helm::internal {
 namespace {
@@ -30,9 +36,13 @@ struct Value {
 
   static Value Ref(const json& j, bool iface) { return Value{&j, nullptr, iface}; }
   static Value Own(json j, bool iface) {
-    auto p = std::make_shared<const json>(std::move(j));
+    // Created non-const: a map built by a function (dict, merge...) is changed in place later.
+    auto p = std::make_shared<json>(std::move(j));
     return Value{p.get(), p, iface};
   }
+  // The storage behind the value, which map writes change (see template_refs.h). Every
+  // Value points into the execution's mutable data or into a json it owns.
+  [[nodiscard]] json* Mutable() const { return const_cast<json*>(ptr); }
   [[nodiscard]] bool Valid() const { return ptr != nullptr; }
   [[nodiscard]] const json& Json() const {
     static const json kNull;
@@ -43,32 +53,7 @@ struct Value {
 
 enum class Flow { kNormal, kBreak, kContinue };
 
-bool IsTrue(const Value& v) {
-  if (!v.Valid())
-    return false;
-  const json& j = *v.ptr;
-  switch (j.type()) {
-    case json::value_t::null:
-      return false;
-    case json::value_t::boolean:
-      return j.get<bool>();
-    case json::value_t::number_integer:
-      return j.get<int64_t>() != 0;
-    case json::value_t::number_unsigned:
-      return j.get<uint64_t>() != 0;
-    case json::value_t::number_float:
-      return j.get<double>() != 0;
-    case json::value_t::string:
-      return !j.get_ref<const std::string&>().empty();
-    case json::value_t::array:
-    case json::value_t::object:
-      return !j.empty();
-    case json::value_t::binary:
-      return !j.get_binary().empty();
-    default:
-      return true;
-  }
-}
+bool IsTrue(const Value& v) { return v.Valid() && GoTruth(*v.ptr); }
 
 // Go's doublePercent: error contexts go through Sprintf in Go.
 std::string DoublePercent(const std::string& s) {
@@ -84,10 +69,13 @@ std::string DoublePercent(const std::string& s) {
 class Executor {
  public:
   Executor(const TemplateSet& set, const TemplateSet::Impl& impl, const std::string& root,
-           int depth)
-      : set_(set), impl_(impl), root_(root), call_depth_(depth) {}
+           int depth, std::shared_ptr<void> heap)
+      : set_(set), impl_(impl), root_(root), call_depth_(depth), heap_(std::move(heap)) {
+    if (!heap_)
+      heap_ = std::make_shared<Heap>();
+  }
 
-  std::string Run(const Tree& tree, const json& data) {
+  std::string Run(const Tree& tree, json& data) {
     tree_ = &tree;
     Value dot = Value::Ref(data, false);
     vars_.push_back({"$", dot});
@@ -214,10 +202,16 @@ class Executor {
             break;
         }
       } else if (j.is_object()) {
-        for (auto it = j.begin(); it != j.end(); ++it) {
+        // Go ranges over the keys sorted up front; the body may change the map (set/unset).
+        std::vector<std::string> keys;
+        keys.reserve(j.size());
+        for (auto it = j.begin(); it != j.end(); ++it)
+          keys.push_back(it.key());
+        for (const std::string& key : keys) {
+          auto it = j.find(key);
           ran = true;
-          if (!OneIteration(r, Value::Own(json(it.key()), false), Value{&it.value(), val.own, true},
-                            mark))
+          Value elem = it == j.end() ? Value{} : Value{&*it, val.own, true};
+          if (!OneIteration(r, Value::Own(json(key), false), elem, mark))
             break;
         }
       } else if (j.is_number_integer() || j.is_number_unsigned()) {
@@ -542,18 +536,28 @@ class Executor {
     } else {
       Errorf("\"" + name + "\" is not a defined function");
     }
-    std::vector<json> argv;
+    std::vector<Value> argval;
     if (args != nullptr) {
-      argv.reserve(args->size());
+      argval.reserve(args->size());
       for (size_t i = 1; i < args->size(); ++i)
-        argv.push_back(EvalArg(dot, *(*args)[i], values).Json());
+        argval.push_back(EvalArg(dot, *(*args)[i], values));
     }
     if (final != nullptr)
-      argv.push_back(final->Json());
+      argval.push_back(*final);
+    std::vector<json> argv;
+    argv.reserve(argval.size());
+    for (const Value& v : argval)
+      argv.push_back(v.Json());
     try {
-      if (fn != nullptr)
-        return Value::Own((*fn)(argv), true);
-      CallContext ctx{set_, root_, dot.Json(), call_depth_};
+      if (fn != nullptr) {
+        json result = (*fn)(argv);
+        return ResultValue(name, argval, std::move(result));
+      }
+      std::vector<json*> refs;
+      refs.reserve(argval.size());
+      for (const Value& v : argval)
+        refs.push_back(v.Valid() ? v.Mutable() : nullptr);
+      CallContext ctx{set_, root_, dot.Json(), call_depth_, refs, heap_};
       return Value::Own((*bound)(ctx, argv), true);
     } catch (const std::exception& e) {
       std::string msg = e.what();
@@ -565,6 +569,77 @@ class Executor {
       At(cmd);
       Errorf("error calling " + name + ": " + msg);
     }
+  }
+
+  // The value a function call yields. Go's maps are references: set/unset/merge change the map
+  // their first argument points at and return it; default/coalesce/ternary/required/index/get
+  // hand back the map they were given (or one inside it), so a later write through the result
+  // reaches the original. Everything else is a fresh value.
+  Value ResultValue(const std::string& name, const std::vector<Value>& args, json result) {
+    if (!result.is_object() || args.empty())
+      return Value::Own(std::move(result), true);
+    if (MutatesFirstArgument(name)) {
+      const Value& dst = args[0];
+      if (dst.Valid() && dst.ptr->is_object()) {
+        auto& heap = *static_cast<Heap*>(heap_.get());
+        if (name == "set") {
+          SetEntryInPlace(*dst.Mutable(), args[1].Json().get<std::string>(), args[2].Json(), heap);
+        } else if (name == "unset") {
+          RemoveEntryInPlace(*dst.Mutable(), args[1].Json().get<std::string>(), heap);
+        } else {
+          AssignMapInPlace(*dst.Mutable(), result, heap);
+        }
+        return Value{dst.ptr, dst.own, true};
+      }
+      return Value::Own(std::move(result), true);
+    }
+    if (const Value* ref = ReturnedArgument(name, args, result); ref != nullptr)
+      return Value{ref->ptr, ref->own, true};
+    if (name == "index" || name == "get") {
+      // The element the call looked up, addressed inside its container.
+      const json* cur = args[0].ptr;
+      for (size_t i = 1; cur != nullptr && i < args.size(); ++i) {
+        const json& key = args[i].Json();
+        if (cur->is_object() && key.is_string()) {
+          auto it = cur->find(key.get_ref<const std::string&>());
+          cur = it == cur->end() ? nullptr : &*it;
+        } else if (cur->is_array() && key.is_number_integer() && key.get<int64_t>() >= 0 &&
+                   static_cast<size_t>(key.get<int64_t>()) < cur->size()) {
+          cur = &(*cur)[static_cast<size_t>(key.get<int64_t>())];
+        } else {
+          cur = nullptr;
+        }
+      }
+      if (cur != nullptr && cur->is_object())
+        return Value{cur, args[0].own, true};
+    }
+    return Value::Own(std::move(result), true);
+  }
+
+  // For the functions that return one of their arguments as it is, that argument.
+  static const Value* ReturnedArgument(const std::string& name, const std::vector<Value>& args,
+                                       const json& result) {
+    auto same = [&](size_t i) -> const Value* {
+      return i < args.size() && args[i].Valid() && GoDeepEqual(args[i].Json(), result) ? &args[i]
+                                                                                       : nullptr;
+    };
+    if (name == "default") {
+      // default DEFAULT GIVEN: GIVEN unless it is empty.
+      if (args.size() > 1 && !IsEmpty(args[1].Json()))
+        return same(1);
+      return same(0);
+    }
+    if (name == "required")
+      return same(1);
+    if (name == "ternary" && args.size() == 3 && args[2].Json().is_boolean())
+      return same(args[2].Json().get<bool>() ? 0 : 1);
+    if (name == "coalesce") {
+      for (size_t i = 0; i < args.size(); ++i) {
+        if (!IsEmpty(args[i].Json()))
+          return same(i);
+      }
+    }
+    return nullptr;
   }
 
   Value EvalAndOr(const Value& dot, const std::string& name, const Node& cmd,
@@ -595,21 +670,62 @@ class Executor {
   const Tree* tree_ = nullptr;
   const Node* at_ = nullptr;
   int depth_ = 0;
+  std::shared_ptr<void> heap_;  // a Heap (template_refs.h), shared with nested executions
   std::vector<Var> vars_;
   std::string out_;
 };
 
+// Runs `fn` on a new thread with kLargeStack bytes of stack (address space; only the pages
+// touched are backed) and waits for it.
+void RunWithLargeStack(const std::function<void()>& fn) {
+  constexpr size_t kLargeStack = size_t{1} << 30;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, kLargeStack);
+  pthread_t thread;
+  auto trampoline = [](void* arg) -> void* {
+    (*static_cast<const std::function<void()>*>(arg))();
+    return nullptr;
+  };
+  const int rc =
+      pthread_create(&thread, &attr, trampoline, const_cast<std::function<void()>*>(&fn));
+  pthread_attr_destroy(&attr);
+  if (rc != 0) {
+    fn();  // no thread to be had: run here, with the default stack
+    return;
+  }
+  pthread_join(thread, nullptr);
+}
+
 }  // namespace
 
 std::string ExecuteTemplate(const TemplateSet& set, const TemplateSet::Impl& impl,
-                            const std::string& name, const json& data, int depth) {
+                            const std::string& name, json& data, int depth,
+                            std::shared_ptr<void> heap) {
   auto it = impl.trees.find(name);
   if (it == impl.trees.end()) {
     throw TemplateError(TemplateError::Kind::kExec, "template: no template \"" + name +
                                                         "\" associated with template \"gotpl\"");
   }
-  Executor exec(set, impl, name, depth);
-  return exec.Run(*it->second, data);
+  if (depth > 0) {
+    Executor exec(set, impl, name, depth, std::move(heap));
+    return exec.Run(*it->second, data);
+  }
+  // An outermost execution runs on a thread with a large stack: Go allows 100000 nested
+  // {{template}} calls (its stacks grow), which would overflow a default 8 MiB stack here.
+  std::string out;
+  std::exception_ptr error;
+  RunWithLargeStack([&] {
+    try {
+      Executor exec(set, impl, name, depth, std::move(heap));
+      out = exec.Run(*it->second, data);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  if (error)
+    std::rethrow_exception(error);
+  return out;
 }
 
 }  // namespace gpuext::helm::internal

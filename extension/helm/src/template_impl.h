@@ -30,11 +30,17 @@ namespace internal {
 // (and/or are evaluated lazily by the executor and are not in this table).
 const FunctionTable& Builtins();
 
+// text/template's truth of a value: false for nil, false, 0, "", and empty lists and maps.
+bool GoTruth(const nlohmann::json& j);
+
 // Whether a builtin takes reflect.Value parameters in Go (nil literals are refused then).
 bool BuiltinTakesValues(std::string_view name);
 
+// Executes on `data` in place (Go's shared maps). `heap` is the caller's Heap (template_refs.h)
+// for a nested execution, nullptr for an outermost one.
 std::string ExecuteTemplate(const TemplateSet& set, const TemplateSet::Impl& impl,
-                            const std::string& name, const nlohmann::json& data, int depth);
+                            const std::string& name, nlohmann::json& data, int depth,
+                            std::shared_ptr<void> heap);
 
 }  // namespace internal
 }  // namespace gpuext::helm

@@ -11,6 +11,7 @@
 #include <cstdlib>
 
 #include "gpuext/helm/template.h"
+#include "sprig_text.h"
 #include "template_ast.h"
 #include "template_lexer.h"
 
@@ -96,23 +97,7 @@ bool Unquote(const std::string& in, std::string& out, bool& ok_rune, uint32_t& r
     return true;
   }
   std::string body = in.substr(1, in.size() - 2);
-  auto put_rune = [&](uint32_t r) {
-    if (r < 0x80) {
-      out += static_cast<char>(r);
-    } else if (r < 0x800) {
-      out += static_cast<char>(0xC0 | (r >> 6));
-      out += static_cast<char>(0x80 | (r & 0x3F));
-    } else if (r < 0x10000) {
-      out += static_cast<char>(0xE0 | (r >> 12));
-      out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (r & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (r >> 18));
-      out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (r & 0x3F));
-    }
-  };
+
   size_t runes = 0;
   uint32_t last = 0;
   for (size_t i = 0; i < body.size();) {
@@ -220,7 +205,7 @@ bool Unquote(const std::string& in, std::string& out, bool& ok_rune, uint32_t& r
       default:
         return false;
     }
-    put_rune(r);
+    AppendRune(out, r);
     last = r;
     ++runes;
   }

@@ -66,12 +66,23 @@ void TemplateSet::Parse(const std::string& name, std::string_view text) {
 bool TemplateSet::Has(const std::string& name) const { return impl_->trees.contains(name); }
 
 std::string TemplateSet::Execute(const std::string& name, const nlohmann::json& data) const {
-  return internal::ExecuteTemplate(*this, *impl_, name, data, 0);
+  nlohmann::json copy = data;
+  return internal::ExecuteTemplate(*this, *impl_, name, copy, 0, nullptr);
 }
 
 std::string TemplateSet::Execute(const std::string& name, const nlohmann::json& data,
                                  const CallContext& caller) const {
-  return internal::ExecuteTemplate(*this, *impl_, name, data, caller.depth + 1);
+  nlohmann::json copy = data;
+  return internal::ExecuteTemplate(*this, *impl_, name, copy, caller.depth + 1, caller.heap);
+}
+
+std::string TemplateSet::ExecuteShared(const std::string& name, nlohmann::json& data) const {
+  return internal::ExecuteTemplate(*this, *impl_, name, data, 0, nullptr);
+}
+
+std::string TemplateSet::ExecuteShared(const std::string& name, nlohmann::json& data,
+                                       const CallContext& caller) const {
+  return internal::ExecuteTemplate(*this, *impl_, name, data, caller.depth + 1, caller.heap);
 }
 
 }  // namespace gpuext::helm

@@ -4,10 +4,13 @@
 // --set parsing with Helm's strvals rules: "a.b=c,list[0]=x,l={a,b}", backslash escapes,
 // and typed values (bools, null, int64; floats stay strings, as Helm keeps them).
 #include <cstdlib>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "gpuext/error.h"
+#include "gpuext/helm/go_codec.h"
 #include "gpuext/helm/values.h"
 
 namespace gpuext::helm {
@@ -126,20 +129,21 @@ std::string Unescape(const std::string& s) {
   return out;
 }
 
-json ParseValue(const std::string& raw) {
+// How the value text of a pair becomes a value (--set, --set-string, --set-file).
+using ValueReader = std::function<json(const std::string&)>;
+
+json ParseValue(const std::string& raw, const ValueReader& read) {
   if (raw.size() >= 2 && raw.front() == '{' && raw.back() == '}') {
     json list = json::array();
     for (const std::string& item : SplitPairs(raw.substr(1, raw.size() - 2))) {
-      list.push_back(TypedValue(Unescape(item)));
+      list.push_back(read(Unescape(item)));
     }
     return list;
   }
-  return TypedValue(Unescape(raw));
+  return read(Unescape(raw));
 }
 
-}  // namespace
-
-void ApplySet(json* values, std::string_view set) {
+void ApplyPairs(json* values, std::string_view set, const ValueReader& read) {
   if (!values->is_object()) {
     *values = json::object();
   }
@@ -164,7 +168,101 @@ void ApplySet(json* values, std::string_view set) {
     for (const Segment& s : path) {
       node = Descend(node, s);
     }
-    *node = ParseValue(pair.substr(eq + 1));
+    *node = ParseValue(pair.substr(eq + 1), read);
+  }
+}
+
+// The index just after the unescaped '=' of a key=value pair starting at `from`, or npos.
+size_t AfterKey(std::string_view set, size_t from) {
+  for (size_t i = from; i < set.size(); ++i) {
+    if (set[i] == '\\') {
+      ++i;
+    } else if (set[i] == '=') {
+      return i + 1;
+    } else if (set[i] == ',') {
+      return std::string_view::npos;
+    }
+  }
+  return std::string_view::npos;
+}
+
+void DeepMerge(json* dst, const json& src) {
+  for (const auto& [key, value] : src.items()) {
+    json& d = (*dst)[key];
+    if (d.is_object() && value.is_object()) {
+      DeepMerge(&d, value);
+    } else {
+      d = value;
+    }
+  }
+}
+
+}  // namespace
+
+void ApplySet(json* values, std::string_view set) {
+  ApplyPairs(values, set, [](const std::string& v) { return TypedValue(v); });
+}
+
+void ApplySetString(json* values, std::string_view set) {
+  ApplyPairs(values, set, [](const std::string& v) { return json(v); });
+}
+
+void ApplySetFile(json* values, std::string_view set,
+                  const std::function<std::string(const std::string&)>& read_file) {
+  ApplyPairs(values, set, [&](const std::string& path) { return json(read_file(path)); });
+}
+
+void ApplySetJson(json* values, std::string_view set) {
+  if (!values->is_object()) {
+    *values = json::object();
+  }
+  const auto fail = [&]() {
+    return Error(ErrorCode::kInvalidArgument, "failed parsing --set-json data " + std::string(set));
+  };
+  size_t start = set.find_first_not_of(" \t\n");
+  if (start != std::string_view::npos && set[start] == '{') {
+    // The whole argument is one JSON object, merged into the values.
+    json obj;
+    try {
+      obj = UnmarshalJson(set);
+    } catch (const Error&) {
+      throw fail();
+    }
+    if (!obj.is_object()) {
+      throw fail();
+    }
+    DeepMerge(values, obj);
+    return;
+  }
+  size_t pos = 0;
+  while (pos < set.size()) {
+    const size_t value_at = AfterKey(set, pos);
+    if (value_at == std::string_view::npos) {
+      throw fail();
+    }
+    const std::string key(set.substr(pos, value_at - 1 - pos));
+    // The value runs to the first ',' (or the end) before which it is one whole JSON value.
+    std::optional<json> value;
+    size_t end = value_at;
+    for (;; ++end) {
+      end = set.find(',', end);
+      const std::string_view text =
+          set.substr(value_at, end == std::string_view::npos ? end : end - value_at);
+      try {
+        value = UnmarshalJson(text);
+        break;
+      } catch (const Error&) {
+        if (end == std::string_view::npos) {
+          throw fail();
+        }
+      }
+    }
+    json* node = values;
+    for (const Segment& s : ParseKey(key)) {
+      node = Descend(node, s);
+    }
+    *node = std::move(*value);
+    pos = end == std::string_view::npos ? set.size() : end + 1;
   }
 }
 

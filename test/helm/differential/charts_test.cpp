@@ -5,8 +5,10 @@
 // ci/*.yaml values file, rendered by the real `helm template` and by our renderer: the same
 // set of objects keyed by (apiVersion, kind, namespace, name) with equal content. A values
 // file named ci/*-error.yaml must make both fail.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
@@ -79,6 +81,70 @@ std::string ReadFile(const fs::path& p) {
   return s.str();
 }
 
+// An error text with its "- " list items (and their nested items) in sorted order: Helm
+// lists schema errors of a map's properties in Go's random map order.
+std::string CanonicalError(std::string text) {
+  // Warnings (level=WARN ...) come before the error.
+  if (const size_t at = text.find("Error: "); at != std::string::npos) {
+    text.erase(0, at + 7);
+  }
+  if (const size_t debug = text.find("\nUse --debug flag"); debug != std::string::npos) {
+    text.erase(debug);
+  }
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  struct Item {
+    std::string line;
+    std::vector<Item> children;
+  };
+  auto indent = [](const std::string& l) {
+    const size_t dash = l.find_first_not_of(' ');
+    return dash != std::string::npos && l[dash] == '-' ? static_cast<int>(dash / 2) : -1;
+  };
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) {
+    lines.push_back(l);
+  }
+  size_t at = 0;
+  std::function<std::vector<Item>(int)> parse = [&](int depth) {
+    std::vector<Item> items;
+    while (at < lines.size() && indent(lines[at]) == depth) {
+      Item item{lines[at++], {}};
+      item.children = parse(depth + 1);
+      items.push_back(std::move(item));
+    }
+    return items;
+  };
+  std::function<void(std::vector<Item>&, std::string&)> print = [&](std::vector<Item>& items,
+                                                                    std::string& out) {
+    std::vector<std::string> texts;
+    for (Item& i : items) {
+      std::string sub;
+      print(i.children, sub);
+      texts.push_back(i.line + "\n" + sub);
+    }
+    std::sort(texts.begin(), texts.end());
+    for (const std::string& t : texts) {
+      out += t;
+    }
+  };
+  std::string out;
+  while (at < lines.size()) {
+    if (indent(lines[at]) < 0) {
+      out += lines[at++] + "\n";
+    } else {
+      std::vector<Item> items = parse(indent(lines[at]));
+      print(items, out);
+      if (at < lines.size() && indent(lines[at]) > 0) {
+        out += lines[at++] + "\n";
+      }
+    }
+  }
+  return out;
+}
+
 class ChartDifferentialTest : public ::testing::TestWithParam<Fixture> {};
 
 TEST_P(ChartDifferentialTest, MatchesHelmTemplate) {
@@ -106,6 +172,7 @@ TEST_P(ChartDifferentialTest, MatchesHelmTemplate) {
   if (want_error) {
     EXPECT_NE(helm.exit_code, 0) << "helm rendered an error fixture:\n" << helm.stdout_text;
     EXPECT_NE(ours_error, "") << "we rendered an error fixture:\n" << ours_text;
+    EXPECT_EQ(CanonicalError(ours_error), CanonicalError(helm.stderr_text));
     return;
   }
   ASSERT_EQ(helm.exit_code, 0) << helm.stderr_text;

@@ -23,10 +23,10 @@ steady_clock::time_point FakeClock::SteadyNow() const {
 
 bool FakeClock::SleepUntil(steady_clock::time_point deadline, std::stop_token stop) {
   std::unique_lock lock(mutex_);
-  ++sleepers_;
+  const auto self = sleepers_.insert(sleepers_.end(), Sleeper{deadline, stop});
   changed_.notify_all();
   const bool reached = changed_.wait(lock, stop, [&] { return steady_ >= deadline; });
-  --sleepers_;
+  sleepers_.erase(self);
   changed_.notify_all();
   return reached && !stop.stop_requested();
 }
@@ -44,15 +44,27 @@ void FakeClock::SetWallTime(system_clock::time_point now) {
   changed_.notify_all();
 }
 
+std::size_t FakeClock::WaitingLocked() const {
+  // A woken sleeper may not have re-acquired mutex_ yet; judge by its deadline and stop token
+  // instead of by whether its thread has left SleepUntil.
+  std::size_t waiting = 0;
+  for (const Sleeper& s : sleepers_) {
+    if (steady_ < s.deadline && !s.stop.stop_requested()) {
+      ++waiting;
+    }
+  }
+  return waiting;
+}
+
 std::size_t FakeClock::Sleepers() const {
   std::lock_guard lock(mutex_);
-  return sleepers_;
+  return WaitingLocked();
 }
 
 bool FakeClock::WaitForSleepers(std::size_t count, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(mutex_);
   // Real time here: the test thread waits for the code under test to reach its sleep.
-  return changed_.wait_for(lock, timeout, [&] { return sleepers_ >= count; });
+  return changed_.wait_for(lock, timeout, [&] { return WaitingLocked() >= count; });
 }
 
 }  // namespace gpuext::testing

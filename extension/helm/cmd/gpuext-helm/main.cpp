@@ -1,8 +1,9 @@
 // SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
 // SPDX-License-Identifier: Apache-2.0
 //
-// gpuext-helm template <chart-dir> [--name N] [--namespace NS] [-f values.yaml]...
-//     [--set k=v]... [--kube-version V] [--api-versions G/V]... [--include-crds]
+// gpuext-helm template <chart-dir|chart.tgz> [--name N] [--namespace NS] [-f values.yaml]...
+//     [--set k=v]... [--set-string k=v]... [--set-file k=path]... [--set-json k=json]...
+//     [--kube-version V] [--api-versions G/V]... [--include-crds]
 // Prints the same stream as `helm template`; exit 1 with "Error: ..." on failure.
 #include <fstream>
 #include <iostream>
@@ -38,7 +39,11 @@ int Run(const std::vector<std::string>& args) {
   gpuext::helm::ReleaseOptions options;
   std::vector<std::string> positional;
   std::vector<json> files;
+  // Helm applies them in this order whatever the order on the command line.
+  std::vector<std::string> set_json;
   std::vector<std::string> sets;
+  std::vector<std::string> set_strings;
+  std::vector<std::string> set_files;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto next = [&]() -> std::string {
@@ -60,6 +65,12 @@ int Run(const std::vector<std::string>& args) {
       }
     } else if (a == "--set") {
       sets.push_back(next());
+    } else if (a == "--set-string") {
+      set_strings.push_back(next());
+    } else if (a == "--set-file") {
+      set_files.push_back(next());
+    } else if (a == "--set-json") {
+      set_json.push_back(next());
     } else if (a == "--kube-version") {
       options.kube_version = next();
     } else if (a == "--api-versions" || a == "-a") {
@@ -79,10 +90,26 @@ int Run(const std::vector<std::string>& args) {
     throw gpuext::Error(gpuext::ErrorCode::kInvalidArgument, "expected one chart directory");
   }
   json values = gpuext::helm::MergeValueFiles(files);
+  for (const std::string& s : set_json) {
+    gpuext::helm::ApplySetJson(&values, s);
+  }
   for (const std::string& s : sets) {
     gpuext::helm::ApplySet(&values, s);
   }
-  const auto fs = gpuext::helm::ChartFS::FromDirectory(positional[0]);
+  for (const std::string& s : set_strings) {
+    gpuext::helm::ApplySetString(&values, s);
+  }
+  for (const std::string& s : set_files) {
+    try {
+      gpuext::helm::ApplySetFile(&values, s, ReadFile);
+    } catch (const gpuext::Error& e) {
+      throw gpuext::Error(e.code(), std::string("failed parsing --set-file data: ") + e.what());
+    }
+  }
+  const std::string& chart = positional[0];
+  const auto fs = chart.ends_with(".tgz") || chart.ends_with(".tar.gz")
+                      ? gpuext::helm::ChartFS::FromArchive(ReadFile(chart))
+                      : gpuext::helm::ChartFS::FromDirectory(chart);
   std::cout << gpuext::helm::FormatManifests(gpuext::helm::Render(fs, values, options));
   return 0;
 }

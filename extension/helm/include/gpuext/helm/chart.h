@@ -29,6 +29,9 @@ struct ChartDependency {
   std::vector<std::string> tags = {};  // enabled when any tag is true in .Values.tags
   std::string alias = {};
   std::optional<bool> enabled = {};
+  // import-values: strings ("data" imports exports.data into the parent's root) and
+  // {child: "a.b", parent: "x.y"} maps, as written.
+  nlohmann::json import_values = nlohmann::json::array();
 };
 
 struct Chart {

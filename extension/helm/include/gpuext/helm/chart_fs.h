@@ -43,6 +43,12 @@ class ChartFS {
   [[nodiscard]] static ChartFS FromEmbedded(std::span<const EmbeddedFile> files,
                                             std::string_view prefix);
 
+  // The files of a packaged chart (`helm package`'s gzip'd tar, as for `helm template x.tgz`
+  // or a sub-chart charts/x.tgz): entries re-rooted below their top directory ("nfd/..."),
+  // regular files only, .helmignore not applied (packaging did). Throws
+  // gpuext::Error(kConfigurationProblem) for a corrupt archive or one with no files.
+  [[nodiscard]] static ChartFS FromArchive(std::string_view tgz);
+
   // Paths in byte order.
   [[nodiscard]] const std::map<std::string, std::string, std::less<>>& files() const {
     return files_;

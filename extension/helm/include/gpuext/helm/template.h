@@ -29,6 +29,11 @@
 //       nil pointer evaluating interface {}.b
 // Helm rewrites parse errors as "parse error at (file:line): msg"; that is the caller's job.
 //
+// Maps have Go's reference semantics: `$d := dict`, `$s := .Values.sub`, a range element or a
+// field result all point at the map they came from, and `set`/`unset`/`merge`/`mergeOverwrite`
+// change that map in place (see ExecuteShared). A map copied into a new container (`list $d`,
+// `dict "k" $d`, `set $a "k" $d`) is a copy here, where Go would share it.
+//
 // Thread-compatible: a const TemplateSet may be executed from several threads at once;
 // copies are cheap (parsed trees are shared and immutable), which is how `tpl` gets a private
 // namespace for the defines of its text.
@@ -76,6 +81,12 @@ struct CallContext {
   const std::string& root_template;  // the name given to Execute (Helm's parent.Name())
   const nlohmann::json& dot;         // the current dot at the call
   int depth;                         // nesting of Execute calls made through functions
+  // Where each argument lives (nullptr for "no value"). Go passes maps by reference, so a
+  // function that executes a template on an argument (include, tpl) passes this storage to
+  // ExecuteShared: what `set`/`merge` write there is what the caller sees afterwards.
+  std::span<nlohmann::json* const> arg_refs;
+  // Keeps map entries replaced during the outermost execution alive (opaque to callers).
+  std::shared_ptr<void> heap;
 };
 
 // A function that needs the engine: include, tpl, required, fail, lookup... It throws
@@ -119,6 +130,13 @@ class TemplateSet {
   // running template: keeps the nesting depth so runaway recursion fails cleanly.
   [[nodiscard]] std::string Execute(const std::string& name, const nlohmann::json& data,
                                     const CallContext& caller) const;
+
+  // Executes with `data` shared, as Go shares maps: set/unset/merge/mergeOverwrite applied to
+  // a map reached from `data` change `data` itself, so a later execution (Helm runs every
+  // template of a chart on the same values map) sees them. Execute works on a copy.
+  [[nodiscard]] std::string ExecuteShared(const std::string& name, nlohmann::json& data) const;
+  [[nodiscard]] std::string ExecuteShared(const std::string& name, nlohmann::json& data,
+                                          const CallContext& caller) const;
 
   struct Impl;
 

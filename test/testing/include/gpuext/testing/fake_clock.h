@@ -14,6 +14,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <list>
 #include <mutex>
 #include <stop_token>
 
@@ -36,11 +37,14 @@ class FakeClock final : public Clock {
   // Sets the wall time without moving steady time (clock skew tests).
   void SetWallTime(std::chrono::system_clock::time_point now);
 
-  // Number of threads currently blocked in SleepUntil.
+  // Number of threads blocked in SleepUntil that are still waiting: their deadline lies ahead
+  // and their stop token was not triggered. A sleeper that Advance() (or a stop request) has
+  // already woken no longer counts, even before its thread has actually returned.
   [[nodiscard]] std::size_t Sleepers() const;
 
-  // Blocks (for real, up to `timeout`) until at least `count` threads sleep in SleepUntil.
-  // Returns false on timeout. Lets tests advance time only once the code under test waits.
+  // Blocks (for real, up to `timeout`) until at least `count` threads are still waiting in
+  // SleepUntil (as Sleepers() counts them). Returns false on timeout. Lets tests advance time
+  // only once the code under test waits.
   bool WaitForSleepers(std::size_t count,
                        std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 
@@ -49,7 +53,15 @@ class FakeClock final : public Clock {
   mutable std::condition_variable_any changed_;
   std::chrono::system_clock::time_point wall_;
   std::chrono::steady_clock::time_point steady_;
-  std::size_t sleepers_ = 0;
+  struct Sleeper {
+    std::chrono::steady_clock::time_point deadline;
+    std::stop_token stop;
+  };
+  // Requires mutex_: sleepers whose deadline lies ahead and whose stop was not requested.
+  [[nodiscard]] std::size_t WaitingLocked() const;
+
+  // One entry per thread inside SleepUntil (woken or not); guarded by mutex_.
+  std::list<Sleeper> sleepers_;
 };
 
 }  // namespace gpuext::testing
