@@ -5,7 +5,10 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <string_view>
 #include <system_error>
+#include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -38,41 +41,65 @@ void Fsync(const fs::path& path) {
   }
 }
 
-// Copies `from` to `to` (new file, `mode`) while hashing; returns the size and sha256 hex of
-// what was written, so the check covers the bytes that land in the tree.
-std::pair<std::int64_t, std::string> CopyHashed(const fs::path& from, const fs::path& to,
-                                                std::uint32_t mode) {
-  std::ifstream in(from, std::ios::binary);
+// Streams `path` in chunks through sha256, handing each chunk to `sink` (which returns false
+// to stop); returns the size and sha256 hex of what was read.
+std::pair<std::int64_t, std::string> HashChunks(
+    const fs::path& path, const std::function<bool(std::string_view chunk)>& sink) {
+  std::ifstream in(path, std::ios::binary);
   if (!in) {
-    Fail(ErrorCode::kNotFound, "staging: cannot read " + from.string());
-  }
-  const int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) {
-    Fail(ErrorCode::kInternal, "staging: create " + to.string() + ": " + std::strerror(errno));
+    Fail(ErrorCode::kNotFound, "cannot read " + path.string());
   }
   Sha256 hash;
   std::int64_t size = 0;
-  char buffer[1 << 16];
-  bool ok = true;
-  while (ok && in) {
-    in.read(buffer, sizeof(buffer));
+  std::vector<char> buffer(1 << 16);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     const std::streamsize got = in.gcount();
     if (got <= 0) {
       break;
     }
-    hash.Update(std::string_view(buffer, static_cast<std::size_t>(got)));
+    const std::string_view chunk(buffer.data(), static_cast<std::size_t>(got));
+    hash.Update(chunk);
     size += got;
-    for (std::streamsize done = 0; done < got;) {
-      const ssize_t n = ::write(fd, buffer + done, static_cast<std::size_t>(got - done));
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      if (n <= 0) {
-        ok = false;
-        break;
-      }
-      done += n;
+    if (!sink(chunk)) {
+      break;
     }
+  }
+  return {size, hash.FinishHex()};
+}
+
+std::pair<std::int64_t, std::string> HashFile(const fs::path& path) {
+  return HashChunks(path, [](std::string_view) { return true; });
+}
+
+// Copies `from` to `to` (new file, `mode`) while hashing; returns the size and sha256 hex of
+// what was read, so the check covers the bytes that land in the tree.
+std::pair<std::int64_t, std::string> CopyHashed(const fs::path& from, const fs::path& to,
+                                                std::uint32_t mode) {
+  const int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) {
+    Fail(ErrorCode::kInternal, "staging: create " + to.string() + ": " + std::strerror(errno));
+  }
+  bool ok = true;
+  std::pair<std::int64_t, std::string> result;
+  try {
+    result = HashChunks(from, [&](std::string_view chunk) {
+      for (std::size_t done = 0; done < chunk.size();) {
+        const ssize_t n = ::write(fd, chunk.data() + done, chunk.size() - done);
+        if (n < 0 && errno == EINTR) {
+          continue;
+        }
+        if (n <= 0) {
+          ok = false;
+          return false;
+        }
+        done += static_cast<std::size_t>(n);
+      }
+      return true;
+    });
+  } catch (...) {
+    ::close(fd);
+    throw;
   }
   ok = ok && ::fsync(fd) == 0;
   const int saved = errno;
@@ -82,27 +109,7 @@ std::pair<std::int64_t, std::string> CopyHashed(const fs::path& from, const fs::
   }
   // Permission bits exactly as listed, whatever the umask made of them.
   fs::permissions(to, static_cast<fs::perms>(mode & 07777), fs::perm_options::replace);
-  return {size, hash.FinishHex()};
-}
-
-std::pair<std::int64_t, std::string> HashFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    Fail(ErrorCode::kNotFound, "cannot read " + path.string());
-  }
-  Sha256 hash;
-  std::int64_t size = 0;
-  char buffer[1 << 16];
-  while (in) {
-    in.read(buffer, sizeof(buffer));
-    const std::streamsize got = in.gcount();
-    if (got <= 0) {
-      break;
-    }
-    hash.Update(std::string_view(buffer, static_cast<std::size_t>(got)));
-    size += got;
-  }
-  return {size, hash.FinishHex()};
+  return result;
 }
 
 void CheckEntry(const artifact::FileEntry& want, std::int64_t size, const std::string& sha256,
