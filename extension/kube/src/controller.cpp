@@ -2,13 +2,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/kube/controller.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <iterator>
 #include <mutex>
 #include <random>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -56,13 +59,35 @@ const std::vector<double>& ReconcileTimeBuckets() {
   return buckets;
 }
 
-void AddAll(WorkQueue& queue, const std::vector<Request>& requests) {
+// Adds each distinct request once: adding a key twice could let a worker take it in between
+// and reconcile it twice for one event.
+void AddAll(WorkQueue& queue, std::vector<Request> requests) {
+  std::sort(requests.begin(), requests.end());
+  requests.erase(std::unique(requests.begin(), requests.end()), requests.end());
   for (const Request& r : requests) {
     queue.Add(r.String());
   }
 }
 
 }  // namespace
+
+// The handlers' way into the queue. The informers keep a handler until the cache stops, which
+// may be long after the controller (and its queue, and the metrics registry the queue reports
+// to) is gone; the destructor clears `queue` under the exclusive lock, so after it no handler
+// touches the queue, the predicates or the mappers.
+struct Controller::Intake {
+  std::shared_mutex mu;
+  WorkQueue* queue = nullptr;  // Guarded by mu; nullptr once the controller is destroyed.
+
+  // Runs `fn(queue)` unless the controller is gone; concurrent handlers share the lock.
+  template <typename Fn>
+  void With(Fn&& fn) {
+    std::shared_lock lock(mu);
+    if (queue != nullptr) {
+      fn(*queue);
+    }
+  }
+};
 
 struct Controller::Watch {
   Resource resource;
@@ -145,16 +170,25 @@ Controller::Controller(std::string name, Cache& cache, Reconciler& reconciler,
       cache_sync_timeout_(options.cache_sync_timeout),
       clock_(ClockOf(options)),
       log_(options.log.WithName("controller").WithValues({{"controller", name_}})),
-      queue_(std::make_shared<WorkQueue>(
+      queue_(std::make_unique<WorkQueue>(
           WorkQueueOptions{.name = name_,
                            .clock = &clock_,
                            .rate_limiter = std::move(options.rate_limiter),
                            .registry = &RegistryOf(options)})),
+      intake_(std::make_shared<Intake>()),
       metrics_(std::make_unique<Metrics>(RegistryOf(options), name_)) {
+  intake_->queue = queue_.get();
   metrics_->max_concurrent.Set(workers_);
 }
 
-Controller::~Controller() { queue_->ShutDown(); }
+Controller::~Controller() {
+  {
+    // Waits for handler calls in flight; later ones find no queue.
+    std::unique_lock lock(intake_->mu);
+    intake_->queue = nullptr;
+  }
+  queue_->ShutDown();
+}
 
 Controller& Controller::For(const Resource& resource, std::vector<Predicate> predicates,
                             const InformerOptions& informer) {
@@ -190,32 +224,41 @@ void Controller::Start(std::stop_token stop) {
   if (started_.exchange(true)) {
     throw Error(ErrorCode::kInvalidArgument, fmt::format("controller {} started twice", name_));
   }
-  // The handlers hold the queue and the watch by shared_ptr: the informers may call them
+  // The handlers hold the intake and the watch by shared_ptr: the informers may call them
   // until the cache stops, which can be after this controller is gone.
   for (const auto& watch : watches_) {
     watch->informer->AddEventHandler(ResourceEventHandler{
         .on_add =
-            [queue = queue_, watch](const ObjectPtr& obj, bool /*is_initial_list*/) {
-              if (AllowCreate(watch->predicates, *obj)) {
-                AddAll(*queue, watch->map(*obj));
-              }
+            [intake = intake_, watch](const ObjectPtr& obj, bool /*is_initial_list*/) {
+              intake->With([&](WorkQueue& queue) {
+                if (AllowCreate(watch->predicates, *obj)) {
+                  AddAll(queue, watch->map(*obj));
+                }
+              });
             },
         .on_update =
-            [queue = queue_, watch](const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
-              if (!AllowUpdate(watch->predicates, *old_obj, *new_obj)) {
-                return;
-              }
-              AddAll(*queue, watch->map(*new_obj));
-              if (old_obj != new_obj) {
-                // A changed owner or label must reach the previous target too.
-                AddAll(*queue, watch->map(*old_obj));
-              }
+            [intake = intake_, watch](const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
+              intake->With([&](WorkQueue& queue) {
+                if (!AllowUpdate(watch->predicates, *old_obj, *new_obj)) {
+                  return;
+                }
+                std::vector<Request> requests = watch->map(*new_obj);
+                if (old_obj != new_obj) {
+                  // A changed owner or label must reach the previous target too.
+                  std::vector<Request> old_requests = watch->map(*old_obj);
+                  requests.insert(requests.end(), std::make_move_iterator(old_requests.begin()),
+                                  std::make_move_iterator(old_requests.end()));
+                }
+                AddAll(queue, std::move(requests));
+              });
             },
         .on_delete =
-            [queue = queue_, watch](const ObjectPtr& obj) {
-              if (AllowDelete(watch->predicates, *obj)) {
-                AddAll(*queue, watch->map(*obj));
-              }
+            [intake = intake_, watch](const ObjectPtr& obj) {
+              intake->With([&](WorkQueue& queue) {
+                if (AllowDelete(watch->predicates, *obj)) {
+                  AddAll(queue, watch->map(*obj));
+                }
+              });
             },
     });
   }

@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <exception>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -161,12 +162,40 @@ Controller& Manager::AddController(const std::string& name, Reconciler& reconcil
 
 void Manager::Add(std::unique_ptr<Runnable> runnable) { runnables_.push_back(std::move(runnable)); }
 
+namespace {
+
+void AddCheck(std::vector<std::pair<std::string, HealthCheck>>& checks, const char* endpoint,
+              const std::string& name, HealthCheck check) {
+  // "ping" (and "informer-sync" on /readyz) are built-in lines of the answer.
+  const bool reserved =
+      name == "ping" || (std::string_view(endpoint) == "readyz" && name == "informer-sync");
+  bool taken = reserved || name.empty();
+  for (const auto& entry : checks) {
+    taken = taken || entry.first == name;
+  }
+  if (taken) {
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("/{} check name '{}' is empty, reserved or already used", endpoint, name));
+  }
+  checks.emplace_back(name, std::move(check));
+}
+
+}  // namespace
+
 void Manager::AddHealthzCheck(const std::string& name, HealthCheck check) {
-  healthz_.emplace_back(name, std::move(check));
+  std::lock_guard lock(checks_mu_);
+  AddCheck(healthz_, "healthz", name, std::move(check));
 }
 
 void Manager::AddReadyzCheck(const std::string& name, HealthCheck check) {
-  readyz_.emplace_back(name, std::move(check));
+  std::lock_guard lock(checks_mu_);
+  AddCheck(readyz_, "readyz", name, std::move(check));
+}
+
+Manager::HealthChecks Manager::ChecksOf(bool ready) const {
+  std::lock_guard lock(checks_mu_);
+  return ready ? readyz_ : healthz_;
 }
 
 void Manager::Stop() { stop_.request_stop(); }
@@ -179,7 +208,7 @@ bool Manager::Ready() const {
   if (!synced_) {
     return false;
   }
-  for (const auto& [name, check] : readyz_) {
+  for (const auto& [name, check] : ChecksOf(/*ready=*/true)) {
     try {
       check();
     } catch (...) {

@@ -99,8 +99,7 @@ void Manager::Server::Checks(const httplib::Request& req, httplib::Response& res
   if (ready_endpoint) {
     results.emplace_back("informer-sync", manager_.synced_ ? "" : "caches not synced");
   }
-  const auto& checks = ready_endpoint ? manager_.readyz_ : manager_.healthz_;
-  for (const auto& [name, check] : checks) {
+  for (const auto& [name, check] : manager_.ChecksOf(ready_endpoint)) {
     try {
       check();
       results.emplace_back(name, "");

@@ -256,6 +256,40 @@ TEST_F(ControllerTest, LabelMappingReachesTheOldAndTheNewTargetWhenTheLabelChang
   EXPECT_EQ(after_change, (std::set<std::string>{"garden/a", "garden/b"}));
 }
 
+TEST_F(ControllerTest, CustomMapperFansOutAndAnUpdateReachesOldAndNewTargetsOnce) {
+  // A routing ConfigMap names its targets in its data: one event, several requests.
+  const MapFunc targets = [](const json& obj) {
+    std::vector<Request> out;
+    const json data = obj.value("data", json::object());  // items() must not see a temporary
+    for (const auto& [key, value] : data.items()) {
+      out.push_back({"targets", value.get<std::string>()});
+    }
+    return out;
+  };
+  Recorder rec;
+  Make(rec).Watches(kConfigMaps, targets);
+  const auto running = StartController();
+
+  json routes = Object("ns", "routes");
+  routes["data"] = {{"a", "x"}, {"b", "y"}};
+  client_.Create(kConfigMaps, routes);
+  rec.WaitForCalls(2);  // both started: neither is still waiting in the queue
+  // y → z: x (old and new), y (old only) and z (new only) are each queued once.
+  client_.Patch(kConfigMaps, {"ns", "routes"}, PatchType::kMerge, {{"data", {{"b", "z"}}}});
+  json sentinel = Object("ns", "sentinel");
+  sentinel["data"] = {{"s", "sentinel"}};
+  client_.Create(kConfigMaps, sentinel);
+  rec.WaitFor("targets/sentinel");  // one worker, FIFO: everything queued before it ran
+  const auto keys = rec.Keys();
+  const auto count = [&](const std::string& key) {
+    return std::count(keys.begin(), keys.end(), key);
+  };
+  EXPECT_EQ(count("targets/x"), 2) << ::testing::PrintToString(keys);
+  EXPECT_EQ(count("targets/y"), 2) << ::testing::PrintToString(keys);
+  EXPECT_EQ(count("targets/z"), 1) << ::testing::PrintToString(keys);
+  EXPECT_EQ(keys.size(), 6u) << ::testing::PrintToString(keys);
+}
+
 TEST_F(ControllerTest, PredicatesFilterEventsPerKind) {
   Recorder rec;
   Make(rec).For(
@@ -380,6 +414,8 @@ TEST_F(ControllerTest, RequeueAfterIsHonouredInFakeTimeAndRequeueUsesTheBackoff)
   EXPECT_EQ(calls[1].at - calls[0].at, 30s);
   EXPECT_EQ(calls[2].at - calls[1].at, 5ms);
 
+  // The third reconcile's result is counted after it returns: stopping joins the workers.
+  StopController();
   const std::string m = Metrics();
   EXPECT_THAT(m, HasSubstr("result=\"requeue_after\"} 1"));
   EXPECT_THAT(m, HasSubstr("result=\"requeue\"} 1"));
@@ -517,6 +553,31 @@ TEST_F(ControllerTest, AbortTriggersTheReconcileStopToken) {
   controller_->Abort();
   runner_.join();
   EXPECT_TRUE(stopped);
+}
+
+TEST_F(ControllerTest, ADestroyedControllerIsDetachedFromTheInformersThatOutliveIt) {
+  {
+    // A controller, its reconciler and its metrics registry that all go away while the cache
+    // (and the informer holding the controller's handler) keeps running.
+    metrics::Registry registry;
+    Recorder gone_rec;
+    Controller gone("gone", cache_, gone_rec, {.clock = &clock_, .registry = &registry});
+    gone.For(kConfigMaps);
+    cache_.Start();
+    std::jthread run([&](std::stop_token stop) { gone.Start(stop); });
+    client_.Create(kConfigMaps, Object("ns", "before"));
+    gone_rec.WaitFor("ns/before");
+  }
+  // Events now reach the dead controller's handler: it must not touch the destroyed queue,
+  // reconciler or registry (ASan/abort before the fix), and a new controller on the same
+  // informer works normally.
+  Recorder rec;
+  Make(rec).For(kConfigMaps);
+  const auto running = StartController();
+  client_.Create(kConfigMaps, Object("ns", "after"));
+  rec.WaitForCalls(2);
+  EXPECT_THAT(rec.Keys(), UnorderedElementsAre("ns/before", "ns/after"))
+      << "the new controller's handler replays the store, then sees the new object";
 }
 
 TEST(ControllerOptionsTest, RejectsAnEmptyNameAndNoWorkers) {

@@ -407,8 +407,14 @@ TEST_F(ManagerTest, FakeTimeOnlyOneManagerLeadsAndASuccessorTakesOverAfterAKill)
   run_a.reset();
   a.reset();
   electors = 1;
-  const auto took = advance_until([&] { return b.IsLeader() && b_work; }, 10s);
-  EXPECT_TRUE(b.IsLeader());
+  // The Lease itself says when b took over: b writes it before it sleeps again, while the
+  // manager starts b's leader-only work on another thread (waited for below in real time, so
+  // fake time does not run on meanwhile).
+  const auto holder = [&] {
+    return api_->Get(kLeases, {kNs, kLease}).value()["spec"].value("holderIdentity", "");
+  };
+  const auto took = advance_until([&] { return holder() == "b"; }, 10s);
+  ASSERT_TRUE(Eventually([&] { return b.IsLeader() && b_work; }));
   EXPECT_GE(took, 2s - 200ms) << "not before the lease expired";
   EXPECT_LE(took, 2s + 200ms) << "within the lease duration plus one retry period";
   EXPECT_EQ(tally.most, 1);
@@ -486,6 +492,19 @@ TEST(ManagerOptionsTest, RejectsBadBindAddressesAndLeaderElectionSettings) {
   EXPECT_THROW(
       (void)Manager(client, {.bind_address = "", .leader_election = true, .registry = &registry}),
       Error);  // no Lease name
+}
+
+TEST(ManagerOptionsTest, HealthCheckNamesAreUniquePerEndpointAndNotReserved) {
+  testing::FakeClient client;
+  metrics::Registry registry;
+  Manager manager(client, {.bind_address = "", .registry = &registry});
+  manager.AddReadyzCheck("db", [] {});
+  manager.AddHealthzCheck("db", [] {});  // another endpoint: fine
+  EXPECT_THROW(manager.AddReadyzCheck("db", [] {}), Error);
+  EXPECT_THROW(manager.AddReadyzCheck("informer-sync", [] {}), Error);
+  EXPECT_THROW(manager.AddHealthzCheck("ping", [] {}), Error);
+  EXPECT_THROW(manager.AddHealthzCheck("", [] {}), Error);
+  manager.AddHealthzCheck("informer-sync", [] {});  // reserved on /readyz only
 }
 
 TEST(ShutdownSignalsDeathTest, SigtermRequestsStopAndASecondSignalExitsAtOnce) {

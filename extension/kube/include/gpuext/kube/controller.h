@@ -79,7 +79,9 @@ class Controller final : public Runnable {
   // empty name or max_concurrent_reconciles < 1.
   Controller(std::string name, Cache& cache, Reconciler& reconciler,
              ControllerOptions options = {});
-  // Shuts the queue down and joins the workers (Start must have returned).
+  // Detaches from the informers (their handlers, which the cache keeps until it stops, no
+  // longer reach this controller once it returns) and shuts the queue down. Start must have
+  // returned.
   ~Controller() override;
   Controller(const Controller&) = delete;
   Controller& operator=(const Controller&) = delete;
@@ -108,6 +110,7 @@ class Controller final : public Runnable {
  private:
   struct Watch;
   struct Metrics;
+  struct Intake;
 
   void Worker();
   void ReconcileKey(const std::string& key);
@@ -119,9 +122,10 @@ class Controller final : public Runnable {
   const std::chrono::milliseconds cache_sync_timeout_;
   Clock& clock_;
   const Logger log_;
+  const std::unique_ptr<WorkQueue> queue_;
   // Shared with the informers' handlers, which may outlive the controller until the cache
-  // stops; adds after ShutDown are ignored.
-  const std::shared_ptr<WorkQueue> queue_;
+  // stops: they reach queue_ through it, and the destructor cuts that link.
+  const std::shared_ptr<Intake> intake_;
   const std::unique_ptr<Metrics> metrics_;
   std::vector<std::shared_ptr<const Watch>> watches_;  // written before Start only
   std::atomic<bool> started_{false};

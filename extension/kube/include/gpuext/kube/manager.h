@@ -117,7 +117,8 @@ class Manager {
                             ControllerOptions options = {});
   // Runs `runnable` (leader-only when it says NeedLeaderElection()).
   void Add(std::unique_ptr<Runnable> runnable);
-  // Adds a check to /healthz or /readyz (names must be unique per endpoint).
+  // Adds a check to /healthz or /readyz. Throws Error(kInvalidArgument) for a name the
+  // endpoint already has. Safe while the endpoints are being served.
   void AddHealthzCheck(const std::string& name, HealthCheck check);
   void AddReadyzCheck(const std::string& name, HealthCheck check);
 
@@ -160,8 +161,14 @@ class Manager {
   Cache cache_;
 
   std::vector<std::unique_ptr<Runnable>> runnables_;  // configured before Run
-  std::vector<std::pair<std::string, HealthCheck>> healthz_;
-  std::vector<std::pair<std::string, HealthCheck>> readyz_;
+  using HealthChecks = std::vector<std::pair<std::string, HealthCheck>>;
+  // A copy of the /readyz (ready) or /healthz checks: the server runs them while the binary
+  // may still be adding checks.
+  [[nodiscard]] HealthChecks ChecksOf(bool ready) const;
+
+  mutable std::mutex checks_mu_;  // Guards healthz_ and readyz_.
+  HealthChecks healthz_;
+  HealthChecks readyz_;
   std::unique_ptr<LeaderElector> elector_;  // null without leader election
   std::unique_ptr<Server> server_;          // null when bind_address is ""
 
