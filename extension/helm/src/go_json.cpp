@@ -10,6 +10,7 @@
 #include "go_key_order.h"
 #include "gpuext/error.h"
 #include "gpuext/helm/go_codec.h"
+#include "sprig_text.h"
 
 namespace gpuext::helm {
 namespace {
@@ -55,21 +56,7 @@ void AppendString(std::string* out, const std::string& s, bool escape_html) {
       continue;
     }
     // Re-encode (invalid input bytes came back as U+FFFD, as Go writes them).
-    if (c < 0x80) {
-      out->push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
+    internal::AppendRune(*out, static_cast<char32_t>(c));
   }
   out->push_back('"');
 }

@@ -346,9 +346,42 @@ std::string FormatComposite(const json& v, const Spec& spec) {
   return out + "]";
 }
 
+// %#v: Go syntax. Inside a container a nil element is a typed nil, at the top fmt prints
+// <nil>; map keys in sorted order, as fmt sorts them.
+std::string FormatGoSyntax(const json& v, bool nested) {
+  switch (v.type()) {
+    case json::value_t::null:
+      return nested ? "interface {}(nil)" : "<nil>";
+    case json::value_t::string:
+      return GoQuote(v.get_ref<const std::string&>(), false);
+    case json::value_t::array: {
+      std::string out = "[]interface {}{";
+      for (size_t i = 0; i < v.size(); ++i)
+        out += (i > 0 ? ", " : "") + FormatGoSyntax(v[i], true);
+      return out + "}";
+    }
+    case json::value_t::object: {
+      std::string out = "map[string]interface {}{";
+      bool first = true;
+      for (const auto& [k, e] : v.items()) {
+        out += (first ? "" : ", ") + GoQuote(k, false) + ":" + FormatGoSyntax(e, true);
+        first = false;
+      }
+      return out + "}";
+    }
+    default: {
+      Spec plain;
+      plain.verb = 'v';
+      return FormatOne(v, plain);
+    }
+  }
+}
+
 std::string FormatOne(const json& v, const Spec& spec) {
   if (spec.verb == 'T')
     return Pad(GoTypeName(v), spec, false);
+  if (spec.verb == 'v' && spec.sharp)
+    return Pad(FormatGoSyntax(v, false), spec, false);
   switch (v.type()) {
     case json::value_t::null:
       if (spec.verb == 'v')

@@ -5,6 +5,8 @@
 // template of every chart into one set (deeper paths first, so a parent's defines win),
 // execute the non-partials, split and sort the output.
 #include <algorithm>
+#include <cstring>
+#include <optional>
 
 #include <re2/re2.h>
 
@@ -20,6 +22,7 @@
 #include "gpuext/helm/values_schema.h"
 #include "manifest_sort.h"
 #include "render_builtins.h"
+#include "template_impl.h"
 
 namespace gpuext::helm {
 namespace {
@@ -202,46 +205,53 @@ std::vector<std::string> ParseOrder(const std::map<std::string, Renderable>& tpl
 }
 
 void AddEngineFunctions(TemplateSet* set) {
-  set->AddBoundFunction("include", [](const CallContext& ctx, std::span<const json> args) {
-    if (args.empty() || !args[0].is_string()) {
-      throw FunctionError("include requires a template name");
-    }
-    const std::string& name = args[0].get_ref<const std::string&>();
-    // Helm stops runaway include recursion (its recursionMaxNums).
-    if (ctx.depth >= kMaxIncludeDepth) {
-      throw FunctionError("rendering template has a nested reference name: " + name +
-                          ": unable to execute template");
-    }
-    // Go passes the dot by reference: writes the included template makes to its maps are
-    // the caller's.
-    if (ctx.arg_refs.size() > 1 && ctx.arg_refs[1] != nullptr) {
-      return json(ctx.templates.ExecuteShared(name, *ctx.arg_refs[1], ctx));
-    }
-    return json(ctx.templates.Execute(name, args.size() > 1 ? args[1] : json(), ctx));
-  });
-  set->AddBoundFunction("tpl", [](const CallContext& ctx, std::span<const json> args) {
-    if (args.empty() || !args[0].is_string()) {
-      throw FunctionError("tpl requires a string");
-    }
-    // Helm v4 parses the text as a new template named "gotpl" in a clone of the set (so its
-    // defines are private to this call) and wraps the errors.
-    const std::string& text = args[0].get_ref<const std::string&>();
-    TemplateSet copy = ctx.templates;
-    try {
-      copy.Parse(kTplName, text);
-    } catch (const TemplateError& e) {
-      throw FunctionError("cannot parse template " + GoQuote(text) + ": " + e.what());
-    }
-    try {
-      if (ctx.arg_refs.size() > 1 && ctx.arg_refs[1] != nullptr) {
-        return json(ReplaceNoValue(copy.ExecuteShared(kTplName, *ctx.arg_refs[1], ctx)));
-      }
-      return json(ReplaceNoValue(copy.Execute(kTplName, args.size() > 1 ? args[1] : json(), ctx)));
-    } catch (const TemplateError& e) {
-      throw FunctionError("error during tpl function execution for " + GoQuote(text) + ": " +
-                          e.what());
-    }
-  });
+  set->AddBoundFunction(
+      "include",
+      [](const CallContext& ctx, std::span<const json> args) {
+        if (args.empty() || !args[0].is_string()) {
+          throw FunctionError("include requires a template name");
+        }
+        const std::string& name = args[0].get_ref<const std::string&>();
+        // Helm stops runaway include recursion (its recursionMaxNums).
+        if (ctx.depth >= kMaxIncludeDepth) {
+          throw FunctionError("rendering template has a nested reference name: " + name +
+                              ": unable to execute template");
+        }
+        // Go passes the dot by reference: writes the included template makes to its maps are
+        // the caller's.
+        if (ctx.arg_refs.size() > 1 && ctx.arg_refs[1] != nullptr) {
+          return json(ctx.templates.ExecuteShared(name, *ctx.arg_refs[1], ctx));
+        }
+        return json(ctx.templates.Execute(name, args.size() > 1 ? args[1] : json(), ctx));
+      },
+      /*containers_by_ref=*/true);
+  set->AddBoundFunction(
+      "tpl",
+      [](const CallContext& ctx, std::span<const json> args) {
+        if (args.empty() || !args[0].is_string()) {
+          throw FunctionError("tpl requires a string");
+        }
+        // Helm v4 parses the text as a new template named "gotpl" in a clone of the set (so its
+        // defines are private to this call) and wraps the errors.
+        const std::string& text = args[0].get_ref<const std::string&>();
+        TemplateSet copy = ctx.templates;
+        try {
+          copy.Parse(kTplName, text);
+        } catch (const TemplateError& e) {
+          throw FunctionError("cannot parse template " + GoQuote(text) + ": " + e.what());
+        }
+        try {
+          if (ctx.arg_refs.size() > 1 && ctx.arg_refs[1] != nullptr) {
+            return json(ReplaceNoValue(copy.ExecuteShared(kTplName, *ctx.arg_refs[1], ctx)));
+          }
+          return json(
+              ReplaceNoValue(copy.Execute(kTplName, args.size() > 1 ? args[1] : json(), ctx)));
+        } catch (const TemplateError& e) {
+          throw FunctionError("error during tpl function execution for " + GoQuote(text) + ": " +
+                              e.what());
+        }
+      },
+      /*containers_by_ref=*/true);
   set->AddFunction("required", [](std::span<const json> args) {
     if (args.size() != 2) {
       throw FunctionError("wrong number of args for required: want 2 got " +
@@ -258,8 +268,102 @@ void AddEngineFunctions(TemplateSet* set) {
   set->AddFunction("lookup", [](std::span<const json>) { return json::object(); });
 }
 
-// Helm's wording: "parse error at (file:line): msg", "execution error at (file:line:col): msg".
-[[noreturn]] void ThrowTemplateError(const TemplateError& e) {
+// One link of a Go error chain as Helm v4 reads it (its TraceableError): where, what was
+// executing, the message. Unset when the text is not one of text/template's forms.
+struct TraceLink {
+  std::string location;
+  std::string executing;
+  std::string message;
+  bool operator==(const TraceLink&) const = default;
+};
+
+// The message of a link, cut before a chained " template:" error.
+std::string CutChained(std::string msg) {
+  if (const size_t cut = msg.find(" template:"); cut != std::string::npos) {
+    msg.erase(cut);
+  }
+  return msg;
+}
+
+std::optional<TraceLink> ParseTraceLink(const std::string& text) {
+  constexpr std::string_view kPrefix = "template: ";
+  if (!text.starts_with(kPrefix)) {
+    return std::nullopt;
+  }
+  const std::string rest = text.substr(kPrefix.size());
+  if (rest.starts_with("no template ")) {
+    return TraceLink{"", "", text};
+  }
+  if (const size_t exec = rest.find(": executing "); exec != std::string::npos) {
+    const std::string after = rest.substr(exec + 12);
+    const size_t close = after.size() > 1 ? after.find('"', 1) : std::string::npos;
+    if (after.starts_with('"') && close != std::string::npos &&
+        after.compare(close + 1, 5, " at <") == 0) {
+      const std::string at = after.substr(close + 6);
+      if (const size_t end = at.find(">: "); end != std::string::npos) {
+        return TraceLink{
+            rest.substr(0, exec),
+            "executing \"" + after.substr(1, close - 1) + "\" at <" + at.substr(0, end) + ">:",
+            CutChained(at.substr(end + 3))};
+      }
+    }
+    return std::nullopt;
+  }
+  if (const size_t sep = rest.rfind(": "); sep != std::string::npos) {
+    return TraceLink{rest.substr(0, sep), "", CutChained(rest.substr(sep + 2))};
+  }
+  return std::nullopt;
+}
+
+// Helm v4's execution error text: required/fail as "execution error at (loc): msg"; an
+// error whose whole chain reads as text/template errors as a trace (location, then the
+// executing node, then the message, per link); anything else as Go's text unchanged.
+std::string FormatExecError(const TemplateError& e, const std::string& filename) {
+  const std::string msg = e.what();
+  const size_t first = msg.find(": ");
+  const size_t second = first == std::string::npos ? first : msg.find(": ", first + 2);
+  if (second == std::string::npos) {
+    return "execution error in (" + filename + "): " + msg;
+  }
+  const std::string location = msg.substr(first + 2, second - first - 2);
+  // A fail/required message (inside include or tpl too) comes through unchanged.
+  for (const char* inner : {"error calling fail: ", "error calling required: "}) {
+    if (const size_t at = msg.rfind(inner); at != std::string::npos) {
+      return "execution error at (" + location + "): " + msg.substr(at + std::strlen(inner));
+    }
+  }
+  std::vector<TraceLink> links;
+  std::vector<std::string> chain = {msg, msg};  // the ExecError and the error it wraps
+  chain.insert(chain.end(), e.causes().begin(), e.causes().end());
+  for (const std::string& text : chain) {
+    std::optional<TraceLink> link = ParseTraceLink(text);
+    if (!link) {
+      return msg;
+    }
+    if (links.empty() || !(links.back() == *link)) {
+      links.push_back(std::move(*link));
+    }
+  }
+  std::string out;
+  for (const TraceLink& l : links) {
+    if (!l.location.empty()) {
+      out += l.location + "\n  ";
+    }
+    if (!l.executing.empty()) {
+      out += l.executing + "\n    ";
+    }
+    if (!l.message.empty()) {
+      out += l.message + "\n";
+    }
+  }
+  while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) {
+    out.pop_back();
+  }
+  return out;
+}
+
+// Helm's wording: "parse error at (file:line): msg"; execution errors as FormatExecError.
+[[noreturn]] void ThrowTemplateError(const TemplateError& e, const std::string& filename) {
   std::string msg = e.what();
   std::string location;
   std::string rest;
@@ -267,20 +371,8 @@ void AddEngineFunctions(TemplateSet* set) {
       RE2::FullMatch(msg, R"((?s)template: ([^:]+:\d+): (.*))", &location, &rest)) {
     throw Error(ErrorCode::kConfigurationProblem, "parse error at (" + location + "): " + rest);
   }
-  std::string detail;
-  if (RE2::FullMatch(
-          msg,
-          R"((?s)template: ([^:]+:\d+(?::\d+)?): (?:executing ".*?" at <.*?>: )?(?:error calling \w+: )?(.*))",
-          &location, &detail)) {
-    // A fail/required message raised inside tpl comes through unchanged, as in Helm.
-    for (const char* inner : {"error calling fail: ", "error calling required: "}) {
-      if (const size_t at = detail.rfind(inner); at != std::string::npos) {
-        detail.erase(0, at + std::string(inner).size());
-        break;
-      }
-    }
-    throw Error(ErrorCode::kConfigurationProblem,
-                "execution error at (" + location + "): " + detail);
+  if (e.kind() == TemplateError::Kind::kExec) {
+    throw Error(ErrorCode::kConfigurationProblem, FormatExecError(e, filename));
   }
   throw Error(ErrorCode::kConfigurationProblem, msg);
 }
@@ -340,27 +432,41 @@ std::vector<Manifest> Render(const ChartFS& fs, const json& user_values,
   internal::AddBuiltinMethods(&set);
   AddEngineFunctions(&set);
   std::map<std::string, std::string> rendered;
-  try {
-    for (const std::string& name : ParseOrder(tpls)) {
-      set.Parse(name, tpls.at(name).text);
+  std::string current;  // the template being parsed or executed, for errors without a location
+  std::exception_ptr failure;
+  // One large-stack thread for every execution of the chart, not one per template.
+  internal::RunWithLargeStack([&] {
+    try {
+      for (const std::string& name : ParseOrder(tpls)) {
+        current = name;
+        set.Parse(name, tpls.at(name).text);
+      }
+      for (const std::string& name : ParseOrder(tpls)) {
+        const std::string base = name.substr(name.rfind('/') + 1);
+        if (base.starts_with("_")) {
+          continue;
+        }
+        current = name;
+        const std::string& chart_path = tpls.at(name).chart;
+        SyncSubchartValues(chart_path, &chart_data, true);
+        json& data = chart_data.at(chart_path);
+        data["Template"] = {{"Name", name}, {"BasePath", tpls.at(name).base_path}};
+        std::string out = ReplaceNoValue(set.ExecuteShared(name, data));
+        SyncSubchartValues(chart_path, &chart_data, false);
+        if (base != "NOTES.txt") {
+          rendered[name] = std::move(out);
+        }
+      }
+    } catch (...) {
+      failure = std::current_exception();
     }
-    for (const std::string& name : ParseOrder(tpls)) {
-      const std::string base = name.substr(name.rfind('/') + 1);
-      if (base.starts_with("_")) {
-        continue;
-      }
-      const std::string& chart_path = tpls.at(name).chart;
-      SyncSubchartValues(chart_path, &chart_data, true);
-      json& data = chart_data.at(chart_path);
-      data["Template"] = {{"Name", name}, {"BasePath", tpls.at(name).base_path}};
-      std::string out = ReplaceNoValue(set.ExecuteShared(name, data));
-      SyncSubchartValues(chart_path, &chart_data, false);
-      if (base != "NOTES.txt") {
-        rendered[name] = std::move(out);
-      }
+  });
+  try {
+    if (failure) {
+      std::rethrow_exception(failure);
     }
   } catch (const TemplateError& e) {
-    ThrowTemplateError(e);
+    ThrowTemplateError(e, current);
   }
   std::vector<Manifest> manifests;
   if (options.include_crds) {

@@ -30,11 +30,13 @@ void WantAtLeast(std::string_view name, Args args, size_t want) {
 
 namespace {
 
-[[noreturn]] void WrongType(std::string_view expected, const json& got) {
+[[noreturn]] void WrongType(size_t index, std::string_view expected, const json& got) {
   if (got.is_null()) {
-    throw FunctionError(fmt::format("invalid value; expected {}", expected));
+    throw ArgumentTypeError(index, std::string(expected),
+                            fmt::format("invalid value; expected {}", expected));
   }
-  throw FunctionError(
+  throw ArgumentTypeError(
+      index, std::string(expected),
       fmt::format("wrong type for value; expected {}; got {}", expected, GoTypeName(got)));
 }
 
@@ -42,7 +44,7 @@ namespace {
 
 const std::string& StringArg(Args args, size_t i) {
   if (!args[i].is_string()) {
-    WrongType("string", args[i]);
+    WrongType(i, "string", args[i]);
   }
   return args[i].get_ref<const std::string&>();
 }
@@ -51,14 +53,14 @@ int64_t IntArg(Args args, size_t i) {
   if (args[i].is_number_integer()) {
     return args[i].get<int64_t>();
   }
-  WrongType("int", args[i]);
+  WrongType(i, "int", args[i]);
 }
 
 bool BoolArg(Args args, size_t i) {
   if (args[i].is_boolean()) {
     return args[i].get<bool>();
   }
-  WrongType("bool", args[i]);
+  WrongType(i, "bool", args[i]);
 }
 
 const json& MapArg(Args args, size_t i) {
@@ -69,7 +71,7 @@ const json& MapArg(Args args, size_t i) {
   if (args[i].is_null()) {
     return kNilMap;  // Go passes nil as a nil map, which reads as empty
   }
-  WrongType("map[string]interface {}", args[i]);
+  WrongType(i, "map[string]interface {}", args[i]);
 }
 
 std::string Strval(const json& v) { return FormatGoValue(v); }

@@ -116,6 +116,30 @@ void AddListFunctions(FunctionTable& t) {
     const json& l = ListOrThrow(args[0], "find initial");
     return l.empty() ? json::array() : Slice(l, 0, l.size() - 1);
   });
+  // sprig's slice replaces text/template's builtin in Helm: lists only (a string fails),
+  // indices through cast.ToInt, nil for an empty list, reflect's bounds check.
+  AddPair(t, "slice", [](Args args) -> json {
+    if (args.empty()) {
+      throw FunctionError("wrong number of args for slice: want at least 1 got 0");
+    }
+    if (args[0].is_null()) {
+      throw FunctionError("runtime error: invalid memory address or nil pointer dereference");
+    }
+    if (!args[0].is_array()) {
+      throw FunctionError("list should be type of slice or array but " + GoKindName(args[0]));
+    }
+    const json& l = args[0];
+    if (l.empty()) {
+      return json();
+    }
+    const int64_t size = static_cast<int64_t>(l.size());
+    const int64_t begin = args.size() > 1 ? CastToInt64(args[1]) : 0;
+    const int64_t end = args.size() > 2 ? CastToInt64(args[2]) : size;
+    if (begin < 0 || end < begin || end > size) {
+      throw FunctionError("reflect.Value.Slice: slice index out of bounds");
+    }
+    return Slice(l, static_cast<size_t>(begin), static_cast<size_t>(end));
+  });
   AddPair(t, "reverse", [](Args args) -> json {
     WantArgs("reverse", args, 1);
     const json& l = ListOrThrow(args[0], "find reverse");

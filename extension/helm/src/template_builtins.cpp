@@ -148,6 +148,11 @@ int64_t IndexArg(const json& index, size_t cap, bool exclusive) {
     throw FunctionError("cannot index slice/array with type " + GoTypeName(index));
   }
   if (x < 0 || static_cast<uint64_t>(x) > cap || (exclusive && static_cast<uint64_t>(x) == cap)) {
+    // Go checks against the slice's capacity, then reflect panics for len <= x <= cap. The
+    // capacity is unknown here: x == len is within it for every slice.
+    if (exclusive && x >= 0 && static_cast<uint64_t>(x) == cap) {
+      throw FunctionError("reflect: slice index out of range");
+    }
     throw FunctionError("index out of range: " + std::to_string(x));
   }
   return x;

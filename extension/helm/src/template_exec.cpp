@@ -89,15 +89,27 @@ class Executor {
     Value value;
   };
 
-  [[noreturn]] void Errorf(const std::string& msg) {
+  [[noreturn]] void Errorf(const std::string& msg, std::vector<std::string> causes = {}) {
     std::string name = DoublePercent(tree_->name);
     if (at_ == nullptr) {
-      throw TemplateError(TemplateError::Kind::kExec, "template: " + name + ": " + msg);
+      throw TemplateError(TemplateError::Kind::kExec, "template: " + name + ": " + msg,
+                          std::move(causes));
     }
     std::string location = ErrorLocation(*tree_, *at_);
     std::string context = DoublePercent(at_->String());
-    throw TemplateError(TemplateError::Kind::kExec, "template: " + location + ": executing \"" +
-                                                        name + "\" at <" + context + ">: " + msg);
+    throw TemplateError(
+        TemplateError::Kind::kExec,
+        "template: " + location + ": executing \"" + name + "\" at <" + context + ">: " + msg,
+        std::move(causes));
+  }
+
+  // Go's "error calling f: %w": the function's error, and what it wraps, become causes.
+  [[noreturn]] void ErrorCalling(const std::string& name, const std::exception& e) {
+    std::vector<std::string> causes = {e.what()};
+    if (const auto* te = dynamic_cast<const TemplateError*>(&e)) {
+      causes.insert(causes.end(), te->causes().begin(), te->causes().end());
+    }
+    Errorf("error calling " + name + ": " + e.what(), std::move(causes));
   }
 
   void At(const Node& n) { at_ = &n; }
@@ -193,7 +205,12 @@ class Executor {
     size_t mark = vars_.size();
     bool ran = false;
     if (val.Valid()) {
-      const json& j = *val.ptr;
+      const json* ranged = val.ptr;
+      // Helm's Files (from .Files.Glob) is a Go map of path to bytes: range sees its entries.
+      if (auto t = ranged->find(kGoTypeKey);
+          ranged->is_object() && t != ranged->end() && *t == "Files" && ranged->contains("files"))
+        ranged = &(*ranged)["files"];
+      const json& j = *ranged;
       if (j.is_array()) {
         for (size_t i = 0; i < j.size(); ++i) {
           ran = true;
@@ -466,19 +483,19 @@ class Executor {
       throw;
     } catch (const std::exception& e) {
       At(node);
-      Errorf("error calling " + name + ": " + e.what());
+      ErrorCalling(name, e);
     }
   }
 
   // evalArg for an interface{} (or reflect.Value, when `values`) parameter.
-  Value EvalArg(const Value& dot, const Node& n, bool values) {
+  Value EvalArg(const Value& dot, const Node& n, [[maybe_unused]] bool values) {
     At(n);
     switch (n.type) {
       case NodeType::kDot:
         return dot;
       case NodeType::kNil:
-        if (values)
-          Errorf("cannot assign nil to reflect.Value");
+        // A reflect.Value parameter (eq, not, len, index...) gets the zero Value for nil, as
+        // in Go: `eq nil nil` is true, `len nil` fails inside len.
         return Value::Own(json(), false);
       case NodeType::kField:
         return EvalFieldNode(dot, n, nullptr, nullptr);
@@ -544,10 +561,17 @@ class Executor {
     }
     if (final != nullptr)
       argval.push_back(*final);
+    const bool by_ref = bound != nullptr && impl_.bound_by_ref.contains(name);
     std::vector<json> argv;
     argv.reserve(argval.size());
-    for (const Value& v : argval)
-      argv.push_back(v.Json());
+    for (const Value& v : argval) {
+      // A bound function reads a map or list that has storage through arg_refs: copying it
+      // (include's `.` is the whole chart context) would dominate the render time.
+      if (by_ref && v.Valid() && (v.Json().is_object() || v.Json().is_array()))
+        argv.emplace_back();
+      else
+        argv.push_back(v.Json());
+    }
     try {
       if (fn != nullptr) {
         json result = (*fn)(argv);
@@ -561,13 +585,37 @@ class Executor {
       return Value::Own((*bound)(ctx, argv), true);
     } catch (const std::exception& e) {
       std::string msg = e.what();
+      // Go converts arguments to the parameter types before the call: a wrong type fails at
+      // the argument (the last one for a piped value), without "error calling".
+      if (const auto* bad = dynamic_cast<const ArgumentTypeError*>(&e)) {
+        const size_t given = args != nullptr ? args->size() - 1 : 0;
+        const std::string& want = bad->expected();
+        if (bad->index() < given) {
+          const Node& arg = *(*args)[bad->index() + 1];
+          At(arg);
+          // Go checks a constant against the parameter's kind when it evaluates it.
+          if (arg.type == NodeType::kNumber || arg.type == NodeType::kBool ||
+              arg.type == NodeType::kString)
+            Errorf("expected " + want + "; found " + arg.String());
+          if (arg.type == NodeType::kNil)
+            Errorf("cannot assign nil to " + want);
+        } else {
+          At(given > 0 ? *(*args)[given] : ident);
+        }
+        // A nil read from a map is an interface{} holding nil; "no value" is invalid.
+        if (bad->index() < argval.size() && argval[bad->index()].Json().is_null())
+          Errorf(argval[bad->index()].Valid()
+                     ? "wrong type for value; expected " + want + "; got interface {}"
+                     : "invalid value; expected " + want);
+        Errorf(msg);
+      }
       // Go checks arity before the call and reports it without "error calling".
       if (msg.starts_with("wrong number of args for ")) {
         At(ident);
         Errorf(msg);
       }
       At(cmd);
-      Errorf("error calling " + name + ": " + msg);
+      ErrorCalling(name, e);
     }
   }
 
@@ -675,15 +723,25 @@ class Executor {
   std::string out_;
 };
 
+// Set on a thread RunWithLargeStack made: executions on it need no thread of their own.
+thread_local bool t_on_large_stack = false;
+
+}  // namespace
+
 // Runs `fn` on a new thread with kLargeStack bytes of stack (address space; only the pages
-// touched are backed) and waits for it.
+// touched are backed) and waits for it; runs it in place when already on such a thread.
 void RunWithLargeStack(const std::function<void()>& fn) {
+  if (t_on_large_stack) {
+    fn();
+    return;
+  }
   constexpr size_t kLargeStack = size_t{1} << 30;
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, kLargeStack);
   pthread_t thread;
   auto trampoline = [](void* arg) -> void* {
+    t_on_large_stack = true;
     (*static_cast<const std::function<void()>*>(arg))();
     return nullptr;
   };
@@ -696,8 +754,6 @@ void RunWithLargeStack(const std::function<void()>& fn) {
   }
   pthread_join(thread, nullptr);
 }
-
-}  // namespace
 
 std::string ExecuteTemplate(const TemplateSet& set, const TemplateSet::Impl& impl,
                             const std::string& name, json& data, int depth,

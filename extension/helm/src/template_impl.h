@@ -4,6 +4,7 @@
 
 // The shared state behind TemplateSet and the executor's entry point.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -18,6 +19,7 @@ struct TemplateSet::Impl {
   std::map<std::string, std::shared_ptr<const internal::Tree>, std::less<>> trees;
   FunctionTable functions;
   std::map<std::string, BoundFunction, std::less<>> bound;
+  std::set<std::string, std::less<>> bound_by_ref;  // AddBoundFunction's containers_by_ref
   std::map<std::string, std::map<std::string, Method, std::less<>>, std::less<>> methods;
   MissingKey missing = MissingKey::kDefault;
 
@@ -38,6 +40,10 @@ bool BuiltinTakesValues(std::string_view name);
 
 // Executes on `data` in place (Go's shared maps). `heap` is the caller's Heap (template_refs.h)
 // for a nested execution, nullptr for an outermost one.
+// Runs fn on a thread with a 1 GiB stack (Go's template nesting depth needs it), or in place
+// when the calling thread is one; Render runs all its executions on one such thread.
+void RunWithLargeStack(const std::function<void()>& fn);
+
 std::string ExecuteTemplate(const TemplateSet& set, const TemplateSet::Impl& impl,
                             const std::string& name, nlohmann::json& data, int depth,
                             std::shared_ptr<void> heap);

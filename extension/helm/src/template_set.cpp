@@ -41,7 +41,12 @@ void TemplateSet::AddFunction(std::string name, Function function) {
   Mutable(impl_)->functions[std::move(name)] = std::move(function);
 }
 
-void TemplateSet::AddBoundFunction(std::string name, BoundFunction function) {
+void TemplateSet::AddBoundFunction(std::string name, BoundFunction function,
+                                   bool containers_by_ref) {
+  if (containers_by_ref)
+    Mutable(impl_)->bound_by_ref.insert(name);
+  else
+    Mutable(impl_)->bound_by_ref.erase(name);
   Mutable(impl_)->bound[std::move(name)] = std::move(function);
 }
 

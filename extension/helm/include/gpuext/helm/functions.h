@@ -30,6 +30,21 @@ class FunctionError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An argument that is not of the parameter's Go type: text/template rejects it before the
+// call, at the argument's position and without "error calling <name>: ".
+class ArgumentTypeError : public FunctionError {
+ public:
+  ArgumentTypeError(size_t index, std::string expected, const std::string& message)
+      : FunctionError(message), index_(index), expected_(std::move(expected)) {}
+  [[nodiscard]] size_t index() const { return index_; }
+  // The parameter's Go type ("string", "int", ...).
+  [[nodiscard]] const std::string& expected() const { return expected_; }
+
+ private:
+  size_t index_;
+  std::string expected_;
+};
+
 using Function = std::function<nlohmann::json(std::span<const nlohmann::json> args)>;
 using FunctionTable = std::map<std::string, Function, std::less<>>;
 

@@ -44,6 +44,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -58,12 +59,19 @@ inline constexpr std::string_view kGoTypeKey = "__gotype";
 class TemplateError : public gpuext::Error {
  public:
   enum class Kind { kParse, kExec };
-  TemplateError(Kind kind, const std::string& message)
-      : gpuext::Error(ErrorCode::kConfigurationProblem, message), kind_(kind) {}
+  // causes: the texts of the errors this one wraps, outermost first (Go's errors.Unwrap
+  // chain below the ExecError: a function's error after "error calling f: ", and what that
+  // error wraps in turn). Helm's error formatting walks them.
+  TemplateError(Kind kind, const std::string& message, std::vector<std::string> causes = {})
+      : gpuext::Error(ErrorCode::kConfigurationProblem, message),
+        kind_(kind),
+        causes_(std::move(causes)) {}
   [[nodiscard]] Kind kind() const { return kind_; }
+  [[nodiscard]] const std::vector<std::string>& causes() const { return causes_; }
 
  private:
   Kind kind_;
+  std::vector<std::string> causes_;
 };
 
 // What a map lookup of an absent key yields (Go's Option("missingkey=...")).
@@ -111,7 +119,10 @@ class TemplateSet {
   TemplateSet& operator=(TemplateSet&&) noexcept;
 
   void AddFunction(std::string name, Function function);
-  void AddBoundFunction(std::string name, BoundFunction function);
+  // With containers_by_ref, a map or list argument that has storage (arg_refs[i] !=
+  // nullptr) comes as null in the span, to save its copy: the function reads arg_refs[i].
+  // include and tpl take it (the chart context they pass on is large).
+  void AddBoundFunction(std::string name, BoundFunction function, bool containers_by_ref = false);
   void AddMethod(std::string type, std::string name, Method method);
   void SetMissingKey(MissingKey mode);
 

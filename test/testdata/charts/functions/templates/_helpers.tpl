@@ -1,0 +1,3 @@
+{{- define "functions.upper" -}}
+{{ range . }}{{ upper . }}{{ end }}
+{{- end -}}
