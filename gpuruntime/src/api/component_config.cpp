@@ -256,6 +256,24 @@ std::optional<ContainerdDialect> MachineImageDialect(const ControllerConfigurati
   return std::nullopt;
 }
 
+bool SupportsArch(const DriverSources& sources, Arch arch) {
+  const auto pinned_elsewhere = [arch](const std::optional<DriverSource>& source) {
+    return source && !source->sha256_by_arch.empty() && source->Sha256For(arch).empty();
+  };
+  return !pinned_elsewhere(sources.run) && !pinned_elsewhere(sources.open);
+}
+
+std::vector<std::string> BranchesSupportingArch(const ControllerConfiguration& config, Arch arch) {
+  std::vector<std::string> out;
+  for (const std::string& branch : SupportedBranches(config)) {
+    const std::optional<ResolvedDriver> driver = ResolveDriverVersion(config, branch);
+    if (driver && SupportsArch(driver->sources, arch)) {
+      out.push_back(branch);
+    }
+  }
+  return out;
+}
+
 std::optional<std::string> BuilderImage(const ControllerConfiguration& config,
                                         std::string_view image_name, std::string_view image_version,
                                         Arch arch) {

@@ -156,9 +156,16 @@ std::string NearestPath(std::string_view parent, std::string_view key,
 }
 
 std::string ShowValue(const json& value) {
-  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  std::string text = value.is_string() ? value.get<std::string>()
+                                       : value.dump(-1, ' ', false, json::error_handler_t::replace);
   if (text.size() > 60) {
-    text = text.substr(0, 57) + "...";
+    // Cut at a character boundary: half a UTF-8 sequence would make the whole AdmissionReview
+    // response unencodable.
+    size_t cut = 57;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    text = text.substr(0, cut) + "...";
   }
   return text;
 }

@@ -153,7 +153,7 @@ class Decoder {
   std::optional<std::vector<T>> AsList(const nlohmann::json& value, const std::string& rel,
                                        ReadElement&& read) {
     if (!value.is_array()) {
-      TypeError(value, rel, "must be a list");
+      TypeError(value, rel, "a list");
       return std::nullopt;
     }
     std::vector<T> out;

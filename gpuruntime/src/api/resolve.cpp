@@ -86,13 +86,23 @@ ResolvedSharing OverlaySharing(const Field<SharingSpec>& shoot, const Field<Shar
   return FromSpec(shoot);  // `sharing: {}` changes nothing
 }
 
+// object[key] when it is a string, "" otherwise (json::value throws on a wrong type, and a Shoot
+// from a user or a fuzzer may hold anything).
+std::string StringField(const json& object, std::string_view key) {
+  if (!object.is_object()) {
+    return {};
+  }
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 const json* FindByKey(const json& list, std::string_view key, std::string_view value,
                       size_t* index) {
   if (!list.is_array()) {
     return nullptr;
   }
   for (size_t i = 0; i < list.size(); ++i) {
-    if (list[i].is_object() && list[i].value(std::string(key), "") == value) {
+    if (list[i].is_object() && list[i].contains(key) && StringField(list[i], key) == value) {
       *index = i;
       return &list[i];
     }
@@ -178,12 +188,10 @@ std::vector<PoolContext> PoolsFromShoot(const json& shoot) {
       continue;
     }
     PoolContext pool;
-    pool.name = worker.value("name", "");
+    pool.name = StringField(worker, "name");
     const json& image = At(worker, {"machine", "image"});
-    if (image.is_object()) {
-      pool.machine_image_name = image.value("name", "");
-      pool.machine_image_version = image.value("version", "");
-    }
+    pool.machine_image_name = StringField(image, "name");
+    pool.machine_image_version = StringField(image, "version");
     size_t index = 0;
     const json* runtime = NvidiaRuntime(worker, &index);
     pool.has_runtime = runtime != nullptr;

@@ -200,8 +200,10 @@ void CheckPools(Rules& r, const Field<std::vector<std::string>>& pools) {
     const auto it =
         std::find_if(all.begin(), all.end(), [&](const PoolContext& p) { return p.name == name; });
     if (it == all.end()) {
-      r.Error(
-          FieldError::Invalid(r.Path(rel), name, fmt::format("pool \"{}\" does not exist", name)));
+      r.Error(FieldError::Invalid(r.Path(rel), name,
+                                  fmt::format("pool \"{}\" does not exist; name a pool of "
+                                              "spec.provider.workers",
+                                              name)));
     } else if (it->gpus.value_or(0) <= 0) {
       r.Warn(rel, fmt::format("pool \"{}\" has a machine type without a GPU count in the "
                               "CloudProfile; it gets the nvidia runtime anyway",
@@ -399,10 +401,26 @@ ValidationResult Validate(const GPUPoolConfig& config, const ValidationContext& 
 
 namespace {
 
+// True when `field` is `decoded` or lies inside it ("a.b" in "a", "a[0]" in "a").
+bool Within(std::string_view field, std::string_view decoded) {
+  return field.starts_with(decoded) &&
+         (field.size() == decoded.size() || field[decoded.size()] == '.' ||
+          field[decoded.size()] == '[');
+}
+
+// Adds the rule results to the decoding errors in `out`. A rule error on a field that already
+// failed to decode is left out: the field was dropped while decoding, so a rule would report it
+// as missing ("Required value") although the user wrote it, only with the wrong type.
 template <typename T>
 void Append(Checked<T>& out, ValidationResult&& result) {
+  const size_t decoding_errors = out.errors.size();
   for (FieldError& e : result.errors) {
-    out.errors.push_back(std::move(e));
+    const bool shadowed =
+        std::any_of(out.errors.begin(), out.errors.begin() + decoding_errors,
+                    [&](const FieldError& d) { return Within(e.field, d.field); });
+    if (!shadowed) {
+      out.errors.push_back(std::move(e));
+    }
   }
   out.warnings = std::move(result.warnings);
 }

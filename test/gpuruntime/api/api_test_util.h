@@ -73,11 +73,14 @@ inline std::vector<std::string> Messages(const FieldErrorList& errors) {
   return out;
 }
 
-// {apiVersion, kind} merged with `patch` (RFC 7386).
-inline nlohmann::json Doc(std::string_view kind, nlohmann::json patch) {
+// Top-level keys of `patch` replace or add to the document's; a null value stays a null value
+// (merge_patch would delete the key, losing the null the decoders must keep apart from absent).
+inline nlohmann::json Doc(std::string_view kind, const nlohmann::json& patch) {
   nlohmann::json doc = {{"apiVersion", "gpu.extensions.gardener.cloud/v1alpha1"},
                         {"kind", std::string(kind)}};
-  doc.merge_patch(patch);
+  for (const auto& [key, value] : patch.items()) {
+    doc[key] = value;
+  }
   return doc;
 }
 

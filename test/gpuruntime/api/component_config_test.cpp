@@ -49,9 +49,51 @@ TEST(ControllerConfigurationTest, ResolvesBranchesToTheirHighestVersion) {
   EXPECT_FALSE(ResolveDriverVersion(c, "580.1.1").has_value());
   EXPECT_FALSE(ResolveDriverVersion(c, "999").has_value());
   EXPECT_FALSE(ResolveDriverVersion(c, "latest").has_value());
-  const DriverSource& run = *ResolveDriverVersion(c, "580")->sources.run;
+  // Keep the resolved driver alive: a reference into the temporary optional would dangle.
+  const std::optional<ResolvedDriver> resolved = ResolveDriverVersion(c, "580");
+  ASSERT_TRUE(resolved.has_value());
+  ASSERT_TRUE(resolved->sources.run.has_value());
+  const DriverSource& run = *resolved->sources.run;
   EXPECT_EQ(run.UrlFor("580.95.05", Arch::kArm64),
             "https://us.download.nvidia.com/tesla/580.95.05/NVIDIA-Linux-aarch64-580.95.05.run");
+}
+
+TEST(ControllerConfigurationTest, ArchitecturesFollowPerArchitectureChecksums) {
+  const DriverSource any_arch{
+      .url = "https://x", .sha256 = std::string(64, 'a'), .sha256_by_arch = {}};
+  const DriverSource amd64_only{
+      .url = "https://x", .sha256 = "", .sha256_by_arch = {{"amd64", std::string(64, 'a')}}};
+  EXPECT_TRUE(SupportsArch(DriverSources{}, Arch::kArm64));  // nothing pinned says nothing
+  EXPECT_TRUE(SupportsArch({.run = any_arch, .open = any_arch}, Arch::kArm64));
+  EXPECT_TRUE(SupportsArch({.run = amd64_only, .open = std::nullopt}, Arch::kAmd64));
+  EXPECT_FALSE(SupportsArch({.run = amd64_only, .open = std::nullopt}, Arch::kArm64));
+  EXPECT_FALSE(SupportsArch({.run = any_arch, .open = amd64_only}, Arch::kArm64));
+
+  ControllerConfiguration c = TestComponent();
+  c.driver.branches[0].sources.run->sha256_by_arch.erase("arm64");  // 570: amd64 only
+  EXPECT_THAT(BranchesSupportingArch(c, Arch::kArm64), ::testing::ElementsAre("580", "590"));
+  EXPECT_THAT(BranchesSupportingArch(c, Arch::kAmd64), ::testing::ElementsAre("570", "580", "590"));
+}
+
+TEST(ControllerConfigurationTest, BuiltInCatalogIsDESIGNsExample) {
+  const ControllerConfiguration& c = DefaultControllerConfiguration();
+  EXPECT_EQ(c.driver.default_branch, "580");
+  EXPECT_THAT(SupportedBranches(c), ::testing::ElementsAre("570", "580", "590"));
+  EXPECT_EQ(ResolveDriverVersion(c, "580")->version, "580.95.05");
+  EXPECT_NE(FindExclusion(c, "570", "gardenlinux", "2150.8.0"), nullptr);
+  EXPECT_EQ(FindExclusion(c, "580", "gardenlinux", "2150.8.0"), nullptr);
+  EXPECT_TRUE(SupportsMachineImage(c, "gardenlinux", "1592.3.0"));
+  EXPECT_FALSE(SupportsMachineImage(c, "gardenlinux", "1443.3.0"));
+  EXPECT_EQ(MachineImageDialect(c, "gardenlinux", "1877.5.0"),
+            (ContainerdDialect{.config_version = 3, .cdi = CdiMode::kBuiltin}));
+  EXPECT_THAT(BranchesSupportingArch(c, Arch::kArm64), ::testing::ElementsAre("570", "580", "590"));
+  // It lacks only what the seed needs and admission does not (checksums, image references):
+  // nothing else an operator's file would be refused for.
+  for (const FieldError& e : Validate(c)) {
+    EXPECT_THAT(e.field,
+                ::testing::AnyOf(::testing::EndsWith(".sha256"), ::testing::StartsWith("images.")))
+        << e.ToString();
+  }
 }
 
 TEST(ControllerConfigurationTest, FindsExclusionsByImageVersion) {

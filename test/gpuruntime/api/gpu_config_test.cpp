@@ -85,6 +85,18 @@ TEST(DecodeGPUConfigTest, WithoutPathErrorsStartAtTheDocument) {
       ::testing::ElementsAre("fabricManager: Invalid value: \"1\": must be a string, got number"));
 }
 
+TEST(DecodeGPUConfigTest, LongValuesAreCutAtACharacterBoundary) {
+  std::string long_value;
+  for (int i = 0; i < 40; ++i) {
+    long_value += "\xc3\xa4";  // "ä", two bytes: a cut after 57 bytes would split one
+  }
+  const auto got = DecodeGPUConfig(Doc("GPUConfig", {{"operatorValues", long_value}}), "");
+  ASSERT_EQ(got.errors.size(), 1u);
+  EXPECT_EQ(got.errors[0].value, long_value.substr(0, 56) + "...");
+  // The message goes into an AdmissionReview: it must stay valid UTF-8.
+  EXPECT_NO_THROW((void)json(got.errors[0].ToString()).dump());
+}
+
 TEST(DecodeGPUConfigTest, NoProviderConfigIsAnEmptyConfig) {
   const auto got = DecodeGPUConfig(json(), "x");
   EXPECT_TRUE(got.ok());

@@ -170,7 +170,13 @@ TEST(ResolvePoolTest, ResolvesFromAShootObject) {
   const ResolvedPool r = ResolvePool(Shoot(), "gpu-a100", TestComponent());
   EXPECT_EQ(r.driver.version, "570.195.03");
   EXPECT_EQ(r.sharing.replicas, 2);
-  EXPECT_EQ(r.containerd,
+  // gardenlinux >= 1877 ships containerd 2.x (config version 3, CDI built in; DESIGN.md §8.4).
+  EXPECT_EQ(r.containerd, (ContainerdDialect{.config_version = 3, .cdi = CdiMode::kBuiltin}));
+
+  // An image below 1877 ships containerd 1.7: config version 2 with CDI enabled in the config.
+  json old_image = Shoot();
+  old_image["spec"]["provider"]["workers"][1]["machine"]["image"]["version"] = "1592.4.0";
+  EXPECT_EQ(ResolvePool(old_image, "gpu-a100", TestComponent()).containerd,
             (ContainerdDialect{.config_version = 2, .cdi = CdiMode::kEnableInConfig}));
 }
 

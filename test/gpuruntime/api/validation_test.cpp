@@ -34,6 +34,13 @@ void RunGPUConfigCases(const std::vector<Case>& cases, const ValidationContext& 
   }
 }
 
+// A complete cache.s3 with one field changed, so that a row shows only the rule it is about
+// (bucket, region and secretRef.name are required whenever S3 is used, §8.3).
+json WithS3(json s3, const std::string& key, const json& value) {
+  s3[key] = value;
+  return s3;
+}
+
 // One row per rule of DESIGN.md §8.3, input -> the exact message a user sees.
 TEST(ValidateGPUConfigTest, ReportsEachRuleWithFieldAndFix) {
   const std::string p(kPath);
@@ -64,7 +71,8 @@ TEST(ValidateGPUConfigTest, ReportsEachRuleWithFieldAndFix) {
             "\"open\", \"proprietary\""}},
       {"pools[] must exist",
        {{"pools", {"gpu-x"}}},
-       {p + ".pools[0]: Invalid value: \"gpu-x\": pool \"gpu-x\" does not exist"}},
+       {p + ".pools[0]: Invalid value: \"gpu-x\": pool \"gpu-x\" does not exist; name a pool of "
+            "spec.provider.workers"}},
       {"pools[] unique",
        {{"pools", {"gpu-a100", "gpu-a100"}}},
        {p + ".pools[1]: Duplicate value: \"gpu-a100\""}},
@@ -122,15 +130,15 @@ TEST(ValidateGPUConfigTest, ReportsEachRuleWithFieldAndFix) {
        {p + ".cache.s3: Required value: S3 is used by cache.mode or cache.server.backend; give "
             "cache.s3 with bucket, region and secretRef"}},
       {"cache.s3.endpoint http without allowInsecureEndpoints",
-       {{"cache", {{"mode", "s3"}, {"s3", {{"endpoint", "http://minio:9000"}}}}}},
+       {{"cache", {{"mode", "s3"}, {"s3", WithS3(s3_ok, "endpoint", "http://minio:9000")}}}},
        {p + ".cache.s3.endpoint: Invalid value: \"http://minio:9000\": use an https:// URL "
             "(http:// needs allowInsecureEndpoints in the extension's configuration)"}},
       {"cache.s3.endpoint not a URL",
-       {{"cache", {{"mode", "s3"}, {"s3", {{"endpoint", "s3.example.com"}}}}}},
+       {{"cache", {{"mode", "s3"}, {"s3", WithS3(s3_ok, "endpoint", "s3.example.com")}}}},
        {p + ".cache.s3.endpoint: Invalid value: \"s3.example.com\": must be empty or an https:// "
             "URL"}},
       {"cache.s3.endpoint https",
-       {{"cache", {{"mode", "s3"}, {"s3", {{"endpoint", "https://s3.example.com"}}}}}},
+       {{"cache", {{"mode", "s3"}, {"s3", WithS3(s3_ok, "endpoint", "https://s3.example.com")}}}},
        {}},
       {"cache.trustedKeys[] 32 bytes",
        {{"cache", {{"trustedKeys", {"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "AAEC"}}}}},
@@ -202,6 +210,22 @@ TEST(ValidateGPUConfigTest, ReportsEveryProblemAtOnce) {
                                      {"upgrade", {{"maxParallel", 0}}}});
   const Checked<GPUConfig> got = CheckGPUConfig(doc, TestContext(), kPath);
   EXPECT_EQ(got.errors.size(), 4u) << ToAggregateMessage(got.errors);
+}
+
+TEST(ValidateGPUConfigTest, AWronglyTypedFieldIsOneErrorNotAlsoAMissingOne) {
+  const Checked<GPUConfig> got = CheckGPUConfig(
+      Doc("GPUConfig",
+          {{"sharing", {{"timeSlicing", {{"replicas", "4"}}}}},
+           {"cache",
+            {{"mode", "s3"},
+             {"s3", {{"bucket", 7}, {"region", "r"}, {"secretRef", {{"name", "my-s3"}}}}}}}}),
+      TestContext(), kPath);
+  EXPECT_THAT(Messages(got.errors),
+              ::testing::ElementsAre(
+                  std::string(kPath) +
+                      ".cache.s3.bucket: Invalid value: \"7\": must be a string, got number",
+                  std::string(kPath) + ".sharing.timeSlicing.replicas: Invalid value: \"4\": must "
+                                       "be an integer, got string"));
 }
 
 TEST(ValidateGPUConfigTest, AllowsHttpEndpointOnlyWhenTheOperatorSaysSo) {

@@ -189,7 +189,11 @@ bool GardenletSimulator::WaitFor(const kube::Resource& resource, const std::stri
                                  const std::string& ns, const std::string& name,
                                  std::stop_token stop) {
   const auto start = clock_.SteadyNow();
-  std::optional<std::chrono::steady_clock::time_point> severe_since;
+  // When the current run of severe errors began; `severe` says whether one is running. (A plain
+  // pair instead of std::optional: GCC 12 at -O1 reports optional<time_point> as maybe
+  // uninitialized here.)
+  bool severe = false;
+  std::chrono::steady_clock::time_point severe_since{};
   const std::string what =
       "Error while waiting for " + kind + " " + ns + "/" + name + " to become ready: ";
   while (true) {
@@ -201,12 +205,15 @@ bool GardenletSimulator::WaitFor(const kube::Resource& resource, const std::stri
     }
     const auto now = clock_.SteadyNow();
     if (r.severe) {
-      severe_since = severe_since.value_or(now);
-      if (now - *severe_since >= options_.severe_threshold) {
+      if (!severe) {
+        severe = true;
+        severe_since = now;
+      }
+      if (now - severe_since >= options_.severe_threshold) {
         throw GardenletError(ErrorCode::kInternal, what + r.reason, r.codes);
       }
     } else {
-      severe_since.reset();
+      severe = false;
     }
     if (now - start >= options_.timeout) {
       throw GardenletError(

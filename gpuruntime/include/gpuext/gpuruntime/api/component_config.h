@@ -186,6 +186,23 @@ struct ResolvedDriver {
 [[nodiscard]] std::optional<ContainerdDialect> MachineImageDialect(
     const ControllerConfiguration& config, std::string_view image_name,
     std::string_view image_version);
+// False only when one of the driver's sources is pinned per architecture (sha256: {amd64: ...})
+// and has no checksum for `arch`: the catalog then says there is no build for it. A source with
+// one checksum for all architectures, or none, says nothing against any architecture.
+[[nodiscard]] bool SupportsArch(const DriverSources& sources, Arch arch);
+// The listed branches whose resolved version supports `arch`, ascending.
+[[nodiscard]] std::vector<std::string> BranchesSupportingArch(const ControllerConfiguration& config,
+                                                              Arch arch);
+
+// The built-in catalog (DESIGN.md §8.4's example made concrete): branches 570 (570.195.03),
+// 580 (580.95.05, the default) and 590 (590.48.01) with NVIDIA's download URL templates, the
+// exclusion of 570 on gardenlinux >= 2150.8, and gardenlinux >= 1592 with its containerd
+// dialects and builder image. Its sources carry no checksums, so with requirePinnedSources the
+// seed would refuse to build from it: it is what the garden admission checks shoots against when
+// it is not handed the operator's ControllerConfiguration, never a substitute for the seed's
+// --config. Defaulted (SetDefaults); a process-wide constant.
+[[nodiscard]] const ControllerConfiguration& DefaultControllerConfiguration();
+
 // "<image>:<tag>" of the builder for this machine image version and architecture, e.g.
 // "ghcr.io/gardenlinux/gardenlinux/kmodbuild:amd64-1877.5". nullopt as for MachineImageDialect.
 [[nodiscard]] std::optional<std::string> BuilderImage(const ControllerConfiguration& config,
