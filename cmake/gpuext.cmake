@@ -10,18 +10,50 @@ set(GPUEXT_WARNINGS -Wall -Wextra -Wpedantic -Werror)
 # breaks builds of correct code. Out-of-bounds accesses are still caught by the ASan/UBSan build
 # (GPUEXT_SANITIZE) and by g++ >= 13.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-  list(APPEND GPUEXT_WARNINGS -Wno-restrict -Wno-array-bounds -Wno-stringop-overflow)
+  list(APPEND GPUEXT_WARNINGS -Wno-restrict -Wno-array-bounds -Wno-stringop-overflow
+       -Wno-stringop-overread)
 endif()
 
 set(GPUEXT_PCH_HEADERS
   <algorithm> <chrono> <functional> <map> <memory> <mutex> <optional> <string> <string_view>
   <utility> <vector> <nlohmann/json.hpp>)
 
-# Per-target precompiled headers (see GPUEXT_PCH in the top-level CMakeLists.txt).
+# Two shared precompiled headers instead of one per target: every library and binary reuses
+# gpuext_pch_code's, every test executable gpuext_pch_test's (CMake REUSE_FROM). They are built
+# with the same compiler flags as their users (build type, warnings, C++ standard, gtest's
+# definitions); extra -D flags of a user that the precompiled headers do not read keep the
+# PCH valid (GCC checks only what the PCH depends on, and -Winvalid-pch under -Werror would
+# fail the build otherwise). One PCH per target cost about a fifth of a cold build
+# (docs/decisions/0003-shared-precompiled-headers.md).
+function(gpuext_pch_owner owner)
+  if(TARGET ${owner})
+    return()
+  endif()
+  set(src ${CMAKE_BINARY_DIR}/pch/${owner}.cpp)
+  file(CONFIGURE OUTPUT ${src} CONTENT "// Owner of a shared precompiled header; no code.\n")
+  add_library(${owner} OBJECT ${src})
+  gpuext_apply_common(${owner})
+  target_link_libraries(${owner} PRIVATE nlohmann_json::nlohmann_json ${ARGN})
+endfunction()
+
 function(gpuext_use_pch target)
-  if(GPUEXT_PCH)
-    target_precompile_headers(${target} PRIVATE ${GPUEXT_PCH_HEADERS} ${ARGN})
-    target_link_libraries(${target} PRIVATE nlohmann_json::nlohmann_json)
+  if(NOT GPUEXT_PCH)
+    return()
+  endif()
+  target_link_libraries(${target} PRIVATE nlohmann_json::nlohmann_json)
+  if(ARGV1 STREQUAL "TEST")
+    if(NOT TARGET gpuext_pch_test)
+      gpuext_pch_owner(gpuext_pch_test GTest::gmock GTest::gtest_main)
+      target_precompile_headers(gpuext_pch_test PRIVATE ${GPUEXT_PCH_HEADERS} <gmock/gmock.h>
+                                <gtest/gtest.h>)
+    endif()
+    target_precompile_headers(${target} REUSE_FROM gpuext_pch_test)
+  else()
+    if(NOT TARGET gpuext_pch_code)
+      gpuext_pch_owner(gpuext_pch_code)
+      target_precompile_headers(gpuext_pch_code PRIVATE ${GPUEXT_PCH_HEADERS})
+    endif()
+    target_precompile_headers(${target} REUSE_FROM gpuext_pch_code)
   endif()
 endfunction()
 
@@ -62,6 +94,9 @@ function(gpuext_add_library)
     add_library(${target}_headers OBJECT EXCLUDE_FROM_ALL ${check_srcs})
     target_link_libraries(${target}_headers PRIVATE ${target})
     gpuext_apply_common(${target}_headers)
+    # These objects are never linked: they only prove each header compiles on its own, so
+    # code generation effort is wasted on them.
+    target_compile_options(${target}_headers PRIVATE -O0)
     if(NOT TARGET check_headers)
       add_custom_target(check_headers)
     endif()
@@ -89,7 +124,7 @@ function(gpuext_add_test)
   add_executable(${ARG_NAME} ${ARG_SRCS})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   gpuext_apply_common(${ARG_NAME})
-  gpuext_use_pch(${ARG_NAME} <gmock/gmock.h> <gtest/gtest.h>)
+  gpuext_use_pch(${ARG_NAME} TEST)
   target_compile_definitions(${ARG_NAME} PRIVATE
     GPUEXT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     GPUEXT_BINARY_DIR="${CMAKE_BINARY_DIR}")
