@@ -13,6 +13,7 @@
 #include "gpuext/base64.h"
 #include "object_meta.h"
 #include "request_body.h"
+#include "response_warnings.h"
 #include "watch_filter.h"
 
 namespace gpuext::emulator {
@@ -105,6 +106,8 @@ admission::Attributes AttributesFor(const ApiRequest& req, const std::string& op
 }
 
 void ThrowIfDenied(const admission::Result& r) {
+  // kube-apiserver returns the webhooks' warnings with allowed and denied requests alike.
+  AddResponseWarnings(r.warnings);
   if (!r.allowed) {
     throw ApiStatus(r.code, r.reason, r.message);
   }

@@ -23,6 +23,7 @@
 #include "gpuext/yaml_json.h"
 #include "protobuf.h"
 #include "request_path.h"
+#include "response_warnings.h"
 #include "server_files.h"
 #include "table.h"
 
@@ -151,6 +152,7 @@ struct Server::Impl {
 
   void Handle(const httplib::Request& req, httplib::Response& res) {
     const auto started = std::chrono::steady_clock::now();
+    (void)TakeResponseWarnings();  // nothing left over from the thread's previous request
     try {
       Route(req, res);
     } catch (const ApiStatus& e) {
@@ -167,6 +169,9 @@ struct Server::Impl {
     } catch (const std::exception& e) {
       log.Error(e, "Request failed", {{"method", req.method}, {"path", req.path}});
       WriteJson(res, 500, Internal(e.what()).ToJson());
+    }
+    for (const std::string& warning : TakeResponseWarnings()) {
+      res.set_header("Warning", WarningHeaderValue(warning));
     }
     if (log.DebugEnabled()) {
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(

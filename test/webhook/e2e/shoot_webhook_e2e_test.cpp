@@ -99,10 +99,9 @@ TEST_F(ShootWebhookE2ETest, ImageVersionWithoutTheNvidiaRuntimeIsRefused) {
   EXPECT_FALSE(GetShoot("old-image").has_value());
 }
 
-// Disabled: kube-emulator collects the webhooks' AdmissionReview `warnings`
-// (test/emulator/admission) but its API server does not yet send them as `Warning: 299` HTTP
-// headers, so kubectl has nothing to print. Enable once the emulator forwards them.
-TEST_F(ShootWebhookE2ETest, DISABLED_SystemComponentsOnAGpuPoolIsAWarningOnKubectlsStderr) {
+// The webhook's AdmissionReview warning travels through kube-emulator as a `Warning: 299`
+// header, which kubectl prints on stderr.
+TEST_F(ShootWebhookE2ETest, SystemComponentsOnAGpuPoolIsAWarningOnKubectlsStderr) {
   json shoot = Shoot("busy-gpu");
   shoot["spec"]["extensions"] = json::parse(R"([{"type": "nvidia-gpu"}])");
   shoot["spec"]["provider"]["workers"][1]["systemComponents"]["allow"] = true;
