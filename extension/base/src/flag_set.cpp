@@ -59,6 +59,11 @@ std::size_t EditDistance(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+std::string InvalidFlagValue(const std::string& flag, const std::string& value,
+                             const std::string& why) {
+  return "--" + flag + ": invalid value \"" + value + "\": " + why;
+}
+
 FlagSet::FlagSet(std::string program) : program_(std::move(program)) {}
 
 void FlagSet::Add(Flag flag) {

@@ -9,10 +9,6 @@ namespace gpuext::gardener {
 
 namespace {
 
-std::string Invalid(const std::string& flag, const std::string& value, const std::string& why) {
-  return "--" + flag + ": invalid value \"" + value + "\": " + why;
-}
-
 bool IsPort(int port) { return port >= 1 && port <= 65535; }
 
 // host:port or :port, as Go's net.Listen takes it.
@@ -105,68 +101,72 @@ void AddExtensionFlags(FlagSet& flags, ExtensionOptions& o) {
 std::vector<std::string> ValidateExtensionOptions(const ExtensionOptions& o) {
   std::vector<std::string> errors;
   if (o.max_concurrent_reconciles < 1) {
-    errors.push_back(Invalid("max-concurrent-reconciles",
-                             std::to_string(o.max_concurrent_reconciles), "must be at least 1"));
+    errors.push_back(InvalidFlagValue("max-concurrent-reconciles",
+                                      std::to_string(o.max_concurrent_reconciles),
+                                      "must be at least 1"));
   }
   if (o.heartbeat_renew_interval_seconds < 1) {
-    errors.push_back(Invalid("heartbeat-renew-interval-seconds",
-                             std::to_string(o.heartbeat_renew_interval_seconds),
-                             "must be at least 1 (gardenlet expects a renewal every 30 s)"));
+    errors.push_back(InvalidFlagValue(
+        "heartbeat-renew-interval-seconds", std::to_string(o.heartbeat_renew_interval_seconds),
+        "must be at least 1 (gardenlet expects a renewal every 30 s)"));
   }
   if (o.leader_election && !IsDnsSubdomain(o.leader_election_id)) {
-    errors.push_back(Invalid("leader-election-id", o.leader_election_id,
-                             "must be a lower-case DNS name (it names a Lease)"));
+    errors.push_back(InvalidFlagValue("leader-election-id", o.leader_election_id,
+                                      "must be a lower-case DNS name (it names a Lease)"));
   }
   for (const auto& [flag, value] :
        {std::pair{"leader-election-namespace", &o.leader_election_namespace},
         std::pair{"heartbeat-namespace", &o.heartbeat_namespace},
         std::pair{"webhook-config-namespace", &o.webhook_config_namespace}}) {
     if (!value->empty() && !IsDnsSubdomain(*value)) {
-      errors.push_back(Invalid(flag, *value, "must be a namespace name (lower-case DNS label)"));
+      errors.push_back(
+          InvalidFlagValue(flag, *value, "must be a namespace name (lower-case DNS label)"));
     }
   }
   if (o.webhook_config_mode != "service" && o.webhook_config_mode != "url") {
-    errors.push_back(Invalid("webhook-config-mode", o.webhook_config_mode,
-                             "supported values: \"service\", \"url\""));
+    errors.push_back(InvalidFlagValue("webhook-config-mode", o.webhook_config_mode,
+                                      "supported values: \"service\", \"url\""));
   } else if (o.webhook_config_mode == "url" && o.webhook_config_url.empty()) {
     errors.push_back(
         "--webhook-config-url: required in url mode: the host[:port] the seed's "
         "API server reaches this webhook at");
   }
   if (o.webhook_config_url.find("://") != std::string::npos) {
-    errors.push_back(Invalid("webhook-config-url", o.webhook_config_url,
-                             "give host[:port] without a scheme (https is always used)"));
+    errors.push_back(InvalidFlagValue("webhook-config-url", o.webhook_config_url,
+                                      "give host[:port] without a scheme (https is always used)"));
   }
   for (const auto& [flag, port] :
        {std::pair{"webhook-config-service-port", o.webhook_config_service_port},
         std::pair{"webhook-config-server-port", o.webhook_config_server_port}}) {
     if (!IsPort(port)) {
-      errors.push_back(Invalid(flag, std::to_string(port), "must be a port between 1 and 65535"));
+      errors.push_back(
+          InvalidFlagValue(flag, std::to_string(port), "must be a port between 1 and 65535"));
     }
   }
   if (o.webhook_config_cert_dir.empty()) {
     errors.push_back("--webhook-config-cert-dir: must not be empty");
   }
   if (!o.gardener_version.empty() && !IsSemver(o.gardener_version)) {
-    errors.push_back(Invalid("gardener-version", o.gardener_version,
-                             "must be a semantic version such as v1.120.0"));
+    errors.push_back(InvalidFlagValue("gardener-version", o.gardener_version,
+                                      "must be a semantic version such as v1.120.0"));
   }
   for (const auto& [flag, address] : {std::pair{"metrics-bind-address", &o.metrics_bind_address},
                                       std::pair{"health-bind-address", &o.health_bind_address}}) {
     if (!IsBindAddress(*address)) {
-      errors.push_back(Invalid(flag, *address, "want host:port or :port"));
+      errors.push_back(InvalidFlagValue(flag, *address, "want host:port or :port"));
     }
   }
   if (o.metrics_bind_address == o.health_bind_address) {
-    errors.push_back(Invalid("health-bind-address", o.health_bind_address,
-                             "must differ from --metrics-bind-address"));
+    errors.push_back(InvalidFlagValue("health-bind-address", o.health_bind_address,
+                                      "must differ from --metrics-bind-address"));
   }
   if (o.log_level != "debug" && o.log_level != "info" && o.log_level != "error") {
-    errors.push_back(
-        Invalid("log-level", o.log_level, "supported values: \"debug\", \"info\", \"error\""));
+    errors.push_back(InvalidFlagValue("log-level", o.log_level,
+                                      "supported values: \"debug\", \"info\", \"error\""));
   }
   if (o.log_format != "json" && o.log_format != "text") {
-    errors.push_back(Invalid("log-format", o.log_format, "supported values: \"json\", \"text\""));
+    errors.push_back(
+        InvalidFlagValue("log-format", o.log_format, "supported values: \"json\", \"text\""));
   }
   return errors;
 }

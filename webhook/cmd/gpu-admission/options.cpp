@@ -38,10 +38,6 @@ void AddFlags(FlagSet& flags, Options& o) {
 
 namespace {
 
-std::string Invalid(const std::string& flag, const std::string& value, const std::string& why) {
-  return "--" + flag + ": invalid value \"" + value + "\": " + why;
-}
-
 bool IsPort(int port, bool allow_zero) {
   return port <= 65535 && (port > 0 || (allow_zero && port == 0));
 }
@@ -60,53 +56,56 @@ std::string UrlHost(const std::string& host_port) {
 std::vector<std::string> ValidateOptions(Options& o) {
   std::vector<std::string> errors;
   if (!IsPort(o.port, true)) {
-    errors.push_back(Invalid("port", std::to_string(o.port), "want 0..65535"));
+    errors.push_back(InvalidFlagValue("port", std::to_string(o.port), "want 0..65535"));
   }
   if (o.listen.empty()) {
-    errors.push_back(Invalid("listen", o.listen, "want an address such as 0.0.0.0"));
+    errors.push_back(InvalidFlagValue("listen", o.listen, "want an address such as 0.0.0.0"));
   }
   if (o.cert_dir.empty()) {
-    errors.push_back(Invalid("cert-dir", o.cert_dir, "want a directory"));
+    errors.push_back(InvalidFlagValue("cert-dir", o.cert_dir, "want a directory"));
   }
   if (o.cert_mode != "generate" && o.cert_mode != "external") {
-    errors.push_back(Invalid("cert-mode", o.cert_mode, "want generate or external"));
+    errors.push_back(InvalidFlagValue("cert-mode", o.cert_mode, "want generate or external"));
   }
   if (o.webhook_config_mode == "service") {
     if (o.register_webhooks && o.webhook_config_namespace.empty()) {
-      errors.push_back(Invalid("webhook-config-namespace", "",
-                               "--register in service mode needs the Service's namespace"));
+      errors.push_back(
+          InvalidFlagValue("webhook-config-namespace", "",
+                           "--register in service mode needs the Service's namespace"));
     }
     if (!IsPort(o.webhook_config_service_port, false)) {
-      errors.push_back(Invalid("webhook-config-service-port",
-                               std::to_string(o.webhook_config_service_port), "want 1..65535"));
+      errors.push_back(InvalidFlagValue("webhook-config-service-port",
+                                        std::to_string(o.webhook_config_service_port),
+                                        "want 1..65535"));
     }
   } else if (o.webhook_config_mode == "url") {
     if (o.webhook_config_url.empty() || o.webhook_config_url.find('/') != std::string::npos ||
         UrlHost(o.webhook_config_url).empty()) {
-      errors.push_back(Invalid("webhook-config-url", o.webhook_config_url,
-                               "url mode needs host[:port] without scheme or path, e.g. "
-                               "127.0.0.1:10250"));
+      errors.push_back(InvalidFlagValue("webhook-config-url", o.webhook_config_url,
+                                        "url mode needs host[:port] without scheme or path, e.g. "
+                                        "127.0.0.1:10250"));
     }
   } else {
-    errors.push_back(Invalid("webhook-config-mode", o.webhook_config_mode, "want service or url"));
+    errors.push_back(
+        InvalidFlagValue("webhook-config-mode", o.webhook_config_mode, "want service or url"));
   }
   for (const std::string& image : o.supported_images) {
     if (image.empty()) {
-      errors.push_back(Invalid("supported-images", image, "want a machine image name"));
+      errors.push_back(InvalidFlagValue("supported-images", image, "want a machine image name"));
     }
   }
   if (o.supported_images.empty()) {
     o.supported_images = {"gardenlinux"};
   }
   if (o.cache_sync_timeout_seconds <= 0) {
-    errors.push_back(Invalid("cache-sync-timeout-seconds",
-                             std::to_string(o.cache_sync_timeout_seconds), "want > 0"));
+    errors.push_back(InvalidFlagValue("cache-sync-timeout-seconds",
+                                      std::to_string(o.cache_sync_timeout_seconds), "want > 0"));
   }
   if (o.log_format != "json" && o.log_format != "text") {
-    errors.push_back(Invalid("log-format", o.log_format, "want json or text"));
+    errors.push_back(InvalidFlagValue("log-format", o.log_format, "want json or text"));
   }
   if (o.log_level != "debug" && o.log_level != "info" && o.log_level != "error") {
-    errors.push_back(Invalid("log-level", o.log_level, "want debug, info or error"));
+    errors.push_back(InvalidFlagValue("log-level", o.log_level, "want debug, info or error"));
   }
   return errors;
 }

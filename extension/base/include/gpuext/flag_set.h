@@ -22,6 +22,11 @@
 
 namespace gpuext {
 
+// The message for a flag whose value fails validation, in the shape Parse uses:
+// `--name: invalid value "v": why`.
+[[nodiscard]] std::string InvalidFlagValue(const std::string& flag, const std::string& value,
+                                           const std::string& why);
+
 class FlagSet {
  public:
   explicit FlagSet(std::string program);
