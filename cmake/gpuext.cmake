@@ -58,7 +58,10 @@ function(gpuext_use_pch target)
 endfunction()
 
 function(gpuext_apply_common target)
-  target_compile_options(${target} PRIVATE ${GPUEXT_WARNINGS})
+  # -pthread everywhere (it defines _REENTRANT, which the standard headers read): targets that
+  # link Threads::Threads get it anyway, and a shared precompiled header is only valid for
+  # users compiled with the same setting.
+  target_compile_options(${target} PRIVATE ${GPUEXT_WARNINGS} -pthread)
   if(GPUEXT_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
