@@ -135,3 +135,35 @@ function(gpuext_add_test)
     PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
     DISCOVERY_TIMEOUT 60)
 endfunction()
+
+# gpuext_add_area_tests(PREFIX webhook DEPS ... [INTEGRATION_AREAS a b] [INTEGRATION_DEPS ...])
+# One test executable <PREFIX>_<area>_test per subfolder <area>/ of the calling directory (its
+# *.cpp), so parallel work on different areas never collides in one CMakeLists.txt. Areas named
+# in INTEGRATION_AREAS start real peers (containerd, emulator, s3rver): they are labelled
+# integration and also get INTEGRATION_DEPS; the others are labelled unit. `testdata` is skipped.
+function(gpuext_add_area_tests)
+  cmake_parse_arguments(ARG "" "PREFIX" "DEPS;INTEGRATION_AREAS;INTEGRATION_DEPS" ${ARGN})
+  file(GLOB areas LIST_DIRECTORIES true RELATIVE ${CMAKE_CURRENT_SOURCE_DIR}
+       ${CMAKE_CURRENT_SOURCE_DIR}/*)
+  foreach(area IN LISTS areas)
+    if(NOT IS_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/${area} OR area STREQUAL "testdata")
+      continue()
+    endif()
+    file(GLOB area_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${area}/*.cpp)
+    if(NOT area_srcs)
+      continue()
+    endif()
+    set(label unit)
+    set(extra_deps)
+    if(area IN_LIST ARG_INTEGRATION_AREAS)
+      set(label integration)
+      set(extra_deps ${ARG_INTEGRATION_DEPS})
+    endif()
+    gpuext_add_test(
+      NAME ${ARG_PREFIX}_${area}_test
+      SRCS ${area_srcs}
+      DEPS ${ARG_DEPS} ${extra_deps} gpuext::testing
+      LABELS ${label}
+      TIMEOUT 300)
+  endforeach()
+endfunction()
