@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gpuext/base64.h"
+#include "shoot_review.h"
 
 namespace gpuext::webhook {
 namespace {
@@ -21,19 +22,7 @@ const json kProfile = json::parse(R"({
 })");
 
 json Review(const std::string& operation, const json& object, const json& old_object = nullptr) {
-  return {{"apiVersion", "admission.k8s.io/v1"},
-          {"kind", "AdmissionReview"},
-          {"request",
-           {{"uid", "u-1"},
-            {"kind", {{"group", "core.gardener.cloud"}, {"version", "v1beta1"}, {"kind", "Shoot"}}},
-            {"resource",
-             {{"group", "core.gardener.cloud"}, {"version", "v1beta1"}, {"resource", "shoots"}}},
-            {"name", "gpu"},
-            {"namespace", "garden-dev"},
-            {"operation", operation},
-            {"userInfo", {{"username", "alice"}}},
-            {"object", object},
-            {"oldObject", old_object}}}};
+  return testing::ShootReview(operation, object, old_object, "alice");
 }
 
 json Shoot(json workers, json extensions) {

@@ -27,6 +27,7 @@
 #include "gpuext/webhook/shoot_admission.h"
 #include "gpuext/webhook/shoot_mutator.h"
 #include "gpuext/webhook/shoot_validator.h"
+#include "shoot_review.h"
 
 namespace gpuext::webhook {
 namespace {
@@ -281,19 +282,7 @@ class Fuzzer {
 };
 
 json Review(const std::string& operation, const json& object, const json& old_object) {
-  return {{"apiVersion", "admission.k8s.io/v1"},
-          {"kind", "AdmissionReview"},
-          {"request",
-           {{"uid", "u-1"},
-            {"kind", {{"group", "core.gardener.cloud"}, {"version", "v1beta1"}, {"kind", "Shoot"}}},
-            {"resource",
-             {{"group", "core.gardener.cloud"}, {"version", "v1beta1"}, {"resource", "shoots"}}},
-            {"name", "gpu"},
-            {"namespace", "garden-dev"},
-            {"operation", operation},
-            {"userInfo", {{"username", "fuzz"}}},
-            {"object", object},
-            {"oldObject", old_object}}}};
+  return testing::ShootReview(operation, object, old_object, "fuzz");
 }
 
 // The properties every answer must have; returns the response for chaining.
