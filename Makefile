@@ -8,7 +8,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?=
 CTEST_FLAGS ?=
 
-.PHONY: all deps configure build test demo demo-down bench format format-check clean
+.PHONY: all deps configure build test demo demo-down bench format format-check generate check-generate clean
 
 all: build
 
@@ -44,6 +44,18 @@ format:
 
 format-check:
 	@bash scripts/check-format.sh
+
+# Regenerates the committed generated files: the shoot CRDs under charts/internal/*/crds (from
+# ../shared/fixtures, GPUEXT_SHARED overrides) and example/controller-registration.yaml (the
+# packed charts/gardener-extension-gpu). Needs python3-yaml and Helm v4.1 (`make deps`).
+generate: deps
+	@bash hack/generate-crds.sh
+	@bash hack/generate-controller-registration.sh
+
+# Fails when a generated file is stale; also part of `make test` (ctest generate_check_*).
+check-generate: deps
+	@bash hack/generate-crds.sh --check
+	@bash hack/generate-controller-registration.sh --check
 
 clean:
 	@rm -rf $(BUILD_DIR) $(BUILD_DIR)-bench

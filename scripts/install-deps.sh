@@ -19,6 +19,8 @@ readonly S3RVER_VERSION="5.0.0"       # @20minutes/s3rver verifies SigV4 signatu
 debian_packages=(
   # toolchain
   g++ make cmake ninja-build ccache pkg-config git ca-certificates unzip clang-format
+  # hack/generate-crds.sh (DESIGN.md §11)
+  python3 python3-yaml
   # libraries (DESIGN.md §5)
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libre2-dev libarchive-dev libzstd-dev

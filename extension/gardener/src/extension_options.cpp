@@ -3,6 +3,7 @@
 #include "gpuext/gardener/extension_options.h"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 namespace gpuext::gardener {
@@ -66,7 +67,8 @@ bool IsSemver(const std::string& version) {
 
 void AddExtensionFlags(FlagSet& flags, ExtensionOptions& o) {
   flags.String("kubeconfig", &o.kubeconfig, "path to a kubeconfig (default: in-cluster)");
-  flags.String("config-file", &o.config_file, "path to the component configuration");
+  flags.String("config", &o.config_file,
+               "path to the component configuration (ControllerConfiguration YAML); required");
   flags.Bool("leader-election", &o.leader_election, "run only while holding the leader Lease");
   flags.String("leader-election-id", &o.leader_election_id, "name of the leader-election Lease");
   flags.String("leader-election-namespace", &o.leader_election_namespace,
@@ -96,10 +98,57 @@ void AddExtensionFlags(FlagSet& flags, ExtensionOptions& o) {
   flags.String("health-bind-address", &o.health_bind_address, "address of /healthz and /readyz");
   flags.String("log-level", &o.log_level, "debug, info or error");
   flags.String("log-format", &o.log_format, "json or text");
+  flags.StringList("disable-controllers", &o.disable_controllers,
+                   "comma list of controllers not to run (repeatable)");
+  flags.StringList("disable-webhooks", &o.disable_webhooks,
+                   "comma list of webhooks not to serve or register (repeatable)");
+}
+
+std::vector<std::string> DisabledNames(const std::vector<std::string>& values) {
+  std::vector<std::string> names;
+  for (const std::string& value : values) {
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      const std::size_t comma = std::min(value.find(',', start), value.size());
+      std::string name = value.substr(start, comma - start);
+      const std::size_t first = name.find_first_not_of(" \t");
+      if (first != std::string::npos) {
+        name = name.substr(first, name.find_last_not_of(" \t") - first + 1);
+        names.push_back(std::move(name));
+      }
+      start = comma + 1;
+    }
+  }
+  return names;
+}
+
+std::vector<std::string> ValidateDisabledNames(const ExtensionOptions& o,
+                                               const std::vector<std::string>& controllers,
+                                               const std::vector<std::string>& webhooks) {
+  std::vector<std::string> errors;
+  for (const auto& [flag, given, known] :
+       {std::tuple{"disable-controllers", &o.disable_controllers, &controllers},
+        std::tuple{"disable-webhooks", &o.disable_webhooks, &webhooks}}) {
+    std::string choices;
+    for (const std::string& name : *known) {
+      choices += (choices.empty() ? "\"" : ", \"") + name + "\"";
+    }
+    for (const std::string& name : DisabledNames(*given)) {
+      if (std::find(known->begin(), known->end(), name) == known->end()) {
+        errors.push_back(InvalidFlagValue(flag, name, "supported values: " + choices));
+      }
+    }
+  }
+  return errors;
 }
 
 std::vector<std::string> ValidateExtensionOptions(const ExtensionOptions& o) {
   std::vector<std::string> errors;
+  if (o.config_file.empty()) {
+    errors.push_back(
+        "--config: required: the path of the ControllerConfiguration file, e.g. "
+        "--config=/etc/gardener-extension-gpu/config.yaml");
+  }
   if (o.max_concurrent_reconciles < 1) {
     errors.push_back(InvalidFlagValue("max-concurrent-reconciles",
                                       std::to_string(o.max_concurrent_reconciles),

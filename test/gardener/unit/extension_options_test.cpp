@@ -11,12 +11,51 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-TEST(ExtensionOptionsTest, DefaultsAreValid) {
-  EXPECT_THAT(ValidateExtensionOptions({}), IsEmpty());
+// The defaults plus the one flag without a default.
+ExtensionOptions WithConfig() {
+  ExtensionOptions o;
+  o.config_file = "/etc/gardener-extension-gpu/config.yaml";
+  return o;
+}
+
+TEST(ExtensionOptionsTest, DefaultsWithConfigAreValid) {
+  EXPECT_THAT(ValidateExtensionOptions(WithConfig()), IsEmpty());
+}
+
+TEST(ExtensionOptionsTest, ConfigIsRequiredAndNamed) {
+  EXPECT_THAT(ValidateExtensionOptions({}),
+              ElementsAre("--config: required: the path of the ControllerConfiguration file, "
+                          "e.g. --config=/etc/gardener-extension-gpu/config.yaml"));
+}
+
+TEST(ExtensionOptionsTest, DesignFlagNamesAreAccepted) {
+  ExtensionOptions o;
+  FlagSet flags("gardener-extension-gpu");
+  AddExtensionFlags(flags, o);
+  EXPECT_THAT(flags.Parse({"--config=/etc/gardener-extension-gpu/config.yaml",
+                           "--disable-controllers=heartbeat, healthcheck", "--disable-controllers",
+                           "containerruntime", "--disable-webhooks=osc"}),
+              IsEmpty());
+  EXPECT_EQ(o.config_file, "/etc/gardener-extension-gpu/config.yaml");
+  EXPECT_THAT(DisabledNames(o.disable_controllers),
+              ElementsAre("heartbeat", "healthcheck", "containerruntime"));
+  EXPECT_THAT(DisabledNames(o.disable_webhooks), ElementsAre("osc"));
+  EXPECT_EQ(o.webhook_config_cert_dir, "/var/run/gardener-extension-gpu/certs");
+}
+
+TEST(ExtensionOptionsTest, UnknownDisabledNamesListTheKnownOnes) {
+  ExtensionOptions o;
+  o.disable_controllers = {"extension,healthchecks", ""};
+  o.disable_webhooks = {"shoot"};
+  EXPECT_THAT(
+      ValidateDisabledNames(o, {"extension", "healthcheck"}, {"osc"}),
+      ElementsAre("--disable-controllers: invalid value \"healthchecks\": supported values: "
+                  "\"extension\", \"healthcheck\"",
+                  "--disable-webhooks: invalid value \"shoot\": supported values: \"osc\""));
 }
 
 TEST(ExtensionOptionsTest, FlagsUseGardenersNames) {
-  ExtensionOptions o;
+  ExtensionOptions o = WithConfig();
   FlagSet flags("gardener-extension-gpu");
   AddExtensionFlags(flags, o);
   EXPECT_THAT(
@@ -36,7 +75,7 @@ TEST(ExtensionOptionsTest, FlagsUseGardenersNames) {
 }
 
 TEST(ExtensionOptionsTest, EveryProblemIsReportedWithFlagAndFix) {
-  ExtensionOptions o;
+  ExtensionOptions o = WithConfig();
   o.max_concurrent_reconciles = 0;
   o.heartbeat_renew_interval_seconds = -1;
   o.leader_election_id = "Gpu_Leader";
@@ -67,7 +106,7 @@ TEST(ExtensionOptionsTest, EveryProblemIsReportedWithFlagAndFix) {
 }
 
 TEST(ExtensionOptionsTest, UrlWithSchemeAndSameAddressesAreRefused) {
-  ExtensionOptions o;
+  ExtensionOptions o = WithConfig();
   o.webhook_config_mode = "url";
   o.webhook_config_url = "https://gpu.example.com";
   o.health_bind_address = o.metrics_bind_address;

@@ -3,7 +3,9 @@
 //
 // The differential corpus (test/testdata/charts/) must call every function issue 6 lists
 // and use every template construct: ChartDifferentialTest compares only what the corpus
-// exercises, so a function missing here is a function nobody compared with helm.
+// exercises, so a function missing here is a function nobody compared with helm. And every
+// chart the repository ships (charts/, the shoot charts under charts/internal/ included) may
+// call only functions our renderer has (DESIGN §11).
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -13,15 +15,17 @@
 
 #include <gtest/gtest.h>
 
+#include "gpuext/helm/functions.h"
+#include "gpuext/helm/helm_functions.h"
+
 namespace gpuext::helm {
 namespace {
 
 namespace fs = std::filesystem;
 
-// The text inside every {{ ... }} action of every template of the corpus (sub-charts too).
-std::string CorpusActions() {
+// The text inside every {{ ... }} action of every template under `root` (sub-charts too).
+std::string ActionsUnder(const fs::path& root) {
   std::string out;
-  const fs::path root = fs::path(GPUEXT_SOURCE_DIR) / "test/testdata/charts";
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     const std::string path = entry.path().generic_string();
     if (!entry.is_regular_file() || path.find("/templates/") == std::string::npos) {
@@ -41,6 +45,10 @@ std::string CorpusActions() {
     }
   }
   return out;
+}
+
+std::string CorpusActions() {
+  return ActionsUnder(fs::path(GPUEXT_SOURCE_DIR) / "test/testdata/charts");
 }
 
 // The identifiers (function names, keywords) appearing in action text, outside string
@@ -112,6 +120,41 @@ TEST(CorpusCoverageTest, CallsEveryListedFunction) {
   const std::set<std::string> used = Identifiers(CorpusActions());
   for (const std::string& f : listed) {
     EXPECT_TRUE(used.contains(f)) << "no corpus template calls " << f;
+  }
+}
+
+TEST(CorpusCoverageTest, ShippedChartsCallOnlyKnownFunctions) {
+  const fs::path charts = fs::path(GPUEXT_SOURCE_DIR) / "charts";
+  ASSERT_TRUE(fs::is_directory(charts / "internal")) << "the shoot charts are missing";
+  // Template comments ({{/* ... */}}) are prose, not calls.
+  std::string actions = ActionsUnder(charts);
+  for (size_t open = actions.find("/*"); open != std::string::npos; open = actions.find("/*")) {
+    const size_t close = actions.find("*/", open);
+    actions.erase(open, close == std::string::npos ? std::string::npos : close + 2 - open);
+  }
+  ASSERT_NE(actions.find("include"), std::string::npos) << "no template found under " << charts;
+  std::set<std::string> known;
+  for (const auto& table : {SprigFunctions(), HelmFunctions()}) {
+    for (const auto& [name, fn] : table) {
+      known.insert(name);
+    }
+  }
+  // Keywords and literals, text/template builtins, and the functions the engine binds itself.
+  for (const char* name :
+       {"if",      "else",     "end",      "range",   "with",  "define", "template", "block",
+        "break",   "continue", "nil",      "true",    "false", "and",    "or",       "not",
+        "eq",      "ne",       "lt",       "le",      "gt",    "ge",     "len",      "index",
+        "slice",   "print",    "printf",   "println", "call",  "html",   "js",       "urlquery",
+        "include", "tpl",      "required", "fail",    "lookup"}) {
+    known.insert(name);
+  }
+  for (const std::string& word : Identifiers(actions)) {
+    // Number literals (1, 0440) are identifiers to the scanner.
+    if (std::isdigit(static_cast<unsigned char>(word[0]))) {
+      continue;
+    }
+    EXPECT_TRUE(known.contains(word))
+        << "a chart under charts/ calls " << word << ", which the renderer does not have";
   }
 }
 

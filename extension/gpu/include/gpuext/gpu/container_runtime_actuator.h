@@ -1,0 +1,52 @@
+// SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The `nvidia` ContainerRuntime actuator (DESIGN.md §10.2): one object per GPU pool
+// (`nvidia-<pool>`, spec.workerPool.{name, selector}). Reconcile writes
+//
+//   extension-gpu-agent-shared   ServiceAccount, RBAC, ResourceQuota, cache CA ConfigMap, the
+//                                agents' S3 read Secret (cache.mode s3); shared by all pools
+//   extension-gpu-agent-<pool>   ConfigMap gpu-node-agent-<pool> (the AgentConfiguration) and
+//                                DaemonSet gpu-node-agent-<pool> on the pool's nodes
+//
+// and returns without waiting. No RuntimeClass: the GPU operator owns `nvidia`.
+// Delete removes the pool's MR, waits (RequeueAfter) until resource-manager removed it, and
+// removes the shared MR only when no other `nvidia` ContainerRuntime of the namespace remains
+// without a deletionTimestamp. Migrate keeps the shoot's objects (keepObjects) and deletes both
+// MRs. Restore is Reconcile.
+
+#include "gpuext/gardener/actuator.h"
+#include "gpuext/gpu/extension_actuator.h"
+#include "gpuext/gpu/shoot_charts.h"
+#include "gpuext/gpuruntime/api/component_config.h"
+
+namespace gpuext::gpu {
+
+class ContainerRuntimeActuator final : public gardener::Actuator {
+ public:
+  // `component` and `charts` must outlive the actuator.
+  ContainerRuntimeActuator(const gpuruntime::api::ControllerConfiguration& component,
+                           const ShootCharts& charts, ActuatorOptions options = {});
+
+  gardener::Outcome Reconcile(const gardener::ActuatorContext& ctx,
+                              const nlohmann::json& obj) override;
+  gardener::Outcome Delete(const gardener::ActuatorContext& ctx,
+                           const nlohmann::json& obj) override;
+  gardener::Outcome ForceDelete(const gardener::ActuatorContext& ctx,
+                                const nlohmann::json& obj) override;
+  gardener::Outcome Migrate(const gardener::ActuatorContext& ctx,
+                            const nlohmann::json& obj) override;
+  gardener::Outcome Restore(const gardener::ActuatorContext& ctx,
+                            const nlohmann::json& obj) override;
+
+ private:
+  gardener::Outcome Remove(const gardener::ActuatorContext& ctx, const nlohmann::json& obj,
+                           bool wait, bool keep_objects);
+
+  const gpuruntime::api::ControllerConfiguration& component_;
+  const ShootCharts& charts_;
+  const ActuatorOptions options_;
+};
+
+}  // namespace gpuext::gpu

@@ -1,0 +1,148 @@
+// SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
+// SPDX-License-Identifier: Apache-2.0
+#include "gpuext/gpu/chart_values.h"
+
+#include <nlohmann/json.hpp>
+
+#include "gpuext/duration.h"
+#include "gpuext/gpu/names.h"
+#include "gpuext/nfdrules/rule.h"
+#include "gpuext/yaml_json.h"
+
+namespace gpuext::gpu {
+namespace {
+
+using nlohmann::json;
+namespace api = gpuruntime::api;
+
+api::MigStrategy MigStrategyOf(const api::GPUConfig& config) {
+  return config.mig && config.mig->strategy ? *config.mig->strategy : api::MigStrategy::kNone;
+}
+
+}  // namespace
+
+json ImageValues(const std::string& reference) { return {{"ref", reference}}; }
+
+json SharedChartValues(const ShootPlan& plan) {
+  return {{"driverCache", {{"enabled", plan.cache.deploys_server()}}}};
+}
+
+json NfdChartValues(const ShootPlan& /*plan*/) {
+  return {{"extraLabelNs", json::array({std::string(nfdrules::kLabelNamespace),
+                                        std::string(nfdrules::kGardenerLabelNamespace)})}};
+}
+
+json OperatorChartValues(const ShootPlan& plan) {
+  const api::MigStrategy strategy = MigStrategyOf(plan.config);
+  const bool dcgm = !plan.config.dcgm_exporter || !plan.config.dcgm_exporter->enabled ||
+                    *plan.config.dcgm_exporter->enabled;
+  const bool service_monitor = plan.config.dcgm_exporter &&
+                               plan.config.dcgm_exporter->service_monitor &&
+                               *plan.config.dcgm_exporter->service_monitor;
+  return {
+      {"driver", {{"enabled", false}}},
+      {"toolkit", {{"enabled", true}, {"installDir", "/opt/nvidia"}}},
+      {"cdi", {{"enabled", true}}},
+      {"hostPaths", {{"driverInstallDir", "/run/nvidia/driver"}, {"rootFS", "/"}}},
+      {"operator", {{"runtimeClass", std::string(kRuntimeType)}}},
+      {"nfd", {{"enabled", false}}},
+      {"mig", {{"strategy", std::string(api::ToString(strategy))}}},
+      {"migManager", {{"enabled", strategy != api::MigStrategy::kNone}}},
+      {"dcgmExporter", {{"enabled", dcgm}, {"serviceMonitor", {{"enabled", service_monitor}}}}},
+      {"devicePlugin",
+       {{"enabled", true},
+        {"config",
+         {{"name", std::string(kDevicePluginConfigMap)},
+          {"default", std::string(kDefaultSharingKey)}}}}},
+      {"gpuext", {{"devicePluginConfigs", DevicePluginConfigs(plan)}}},
+  };
+}
+
+json AgentSharedChartValues(const std::string& image, const std::string& cache_ca_bundle) {
+  return {{"image", ImageValues(image)},
+          {"shared", {{"enabled", true}, {"cacheCABundle", cache_ca_bundle}}},
+          {"pools", json::array()}};
+}
+
+json AgentPoolChartValues(const std::string& image, const std::string& pool_name,
+                          const json& match_labels, const api::AgentConfiguration& config,
+                          const CachePlan& cache) {
+  json pool = {
+      {"name", pool_name},
+      {"selector", {{"matchLabels", match_labels.is_object() ? match_labels : json::object()}}},
+      {"config", ToYaml(api::ToJson(config))}};
+  if (cache.mode == api::CacheMode::kFilesystem) {
+    pool["nfs"] = {
+        {"server", cache.nfs_server}, {"path", cache.nfs_path}, {"mountPath", kNfsCacheMountPath}};
+  }
+  if (cache.mode == api::CacheMode::kS3) {
+    pool["s3Secret"] = std::string(kS3ReadSecret);
+  }
+  return {{"image", ImageValues(image)},
+          {"shared", {{"enabled", false}}},
+          {"pools", json::array({pool})}};
+}
+
+json CacheServerConfig(const ShootPlan& plan) {
+  const CachePlan& cache = plan.cache;
+  json storage = {{"backend", std::string(api::ToString(cache.backend))}};
+  if (!cache.quota.empty()) {
+    storage["quota"] = cache.quota;
+  }
+  if (cache.backend == api::CacheBackend::kS3 && cache.s3.has_value()) {
+    storage["s3"] = {{"bucket", cache.s3->bucket},
+                     {"prefix", cache.s3->prefix},
+                     {"region", cache.s3->region},
+                     {"endpoint", cache.s3->endpoint},
+                     {"forcePathStyle", cache.s3->force_path_style},
+                     {"credentialsSecret", std::string(kS3ServerSecret)}};
+  }
+  json prebuild = {{"nextKernel", true}, {"osVersions", json::array()}};
+  if (plan.config.prebuild) {
+    if (plan.config.prebuild->next_kernel) {
+      prebuild["nextKernel"] = *plan.config.prebuild->next_kernel;
+    }
+    if (plan.config.prebuild->os_versions) {
+      prebuild["osVersions"] = *plan.config.prebuild->os_versions;
+    }
+  }
+  // What to build ahead: each pool's driver for its machine image version.
+  json targets = json::array();
+  for (const api::ResolvedPool& pool : plan.pools) {
+    targets.push_back({{"pool", pool.name},
+                       {"osVersion", pool.machine_image_version},
+                       {"driverVersion", pool.driver.version},
+                       {"moduleType", std::string(gpuruntime::ToString(pool.module_type))}});
+  }
+  prebuild["targets"] = targets;
+  return {{"apiVersion", "cache.gpu.extensions.gardener.cloud/v1alpha1"},
+          {"kind", "CacheServerConfiguration"},
+          {"storage", storage},
+          {"builds",
+           {{"enabled", cache.builds_enabled},
+            {"maxConcurrent", cache.max_concurrent_builds},
+            {"timeout", FormatDuration(cache.build_timeout)},
+            {"nodeSelector", cache.build_node_selector}}},
+          {"prebuild", prebuild}};
+}
+
+json DriverCacheChartValues(const std::string& image, const ShootPlan& plan) {
+  const CachePlan& cache = plan.cache;
+  return {
+      {"image", ImageValues(image)},
+      {"replicas", cache.replicas},
+      {"backend", std::string(api::ToString(cache.backend))},
+      {"storage",
+       {{"size", cache.storage_size},
+        {"storageClassName", cache.storage_class},
+        {"accessMode", cache.access_mode}}},
+      {"config", ToYaml(CacheServerConfig(plan))},
+      {"secrets",
+       {{"tls", std::string(kCacheTlsSecret)},
+        {"signingKey", std::string(kSigningKeySecret)},
+        {"uploadHmac", std::string(kUploadHmacSecret)},
+        {"s3", cache.backend == api::CacheBackend::kS3 ? std::string(kS3ServerSecret) : ""}}},
+      {"builds", {{"enabled", cache.builds_enabled}, {"nodeSelector", cache.build_node_selector}}}};
+}
+
+}  // namespace gpuext::gpu

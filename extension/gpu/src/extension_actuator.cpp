@@ -1,0 +1,186 @@
+// SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
+// SPDX-License-Identifier: Apache-2.0
+#include "gpuext/gpu/extension_actuator.h"
+
+#include <map>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "actuator_support.h"
+#include "gpuext/error.h"
+#include "gpuext/gardener/cluster.h"
+#include "gpuext/gardener/extension_reconciler.h"
+#include "gpuext/gardener/managed_resource.h"
+#include "gpuext/gpu/chart_values.h"
+#include "gpuext/gpu/names.h"
+#include "gpuext/gpu/provider_status.h"
+#include "gpuext/gpu/seed_secrets.h"
+#include "gpuext/gpu/shoot_access.h"
+#include "gpuext/gpu/shoot_plan.h"
+#include "gpuext/gpu/shoot_secrets.h"
+#include "gpuext/gpuruntime/registry.h"
+#include "gpuext/nfdrules/generator.h"
+#include "gpuext/nodeagent/artifact/signing.h"
+#include "gpuext/yaml_json.h"
+
+namespace gpuext::gpu {
+namespace {
+
+using gardener::Outcome;
+using internal::NamespaceOf;
+using internal::RequireCluster;
+using nlohmann::json;
+namespace api = gpuruntime::api;
+
+// One YAML stream from objects (JSON is YAML; resource-manager parses either).
+std::string YamlStream(const std::vector<json>& objects) {
+  std::string out;
+  for (const json& object : objects) {
+    out += "---\n" + ToYaml(object);
+  }
+  return out;
+}
+
+std::vector<json> NodeFeatureRules() {
+  nfdrules::GeneratorOptions options;
+  for (const gpuruntime::GpuVendor* vendor : gpuruntime::LabelledVendors()) {
+    for (const gpuruntime::PciMatch& match : vendor->NfdMatchers()) {
+      options.pci_rules.push_back(
+          {.vendor_id = match.vendor_id, .class_ids = match.class_ids, .label = match.label});
+    }
+  }
+  return nfdrules::GenerateRules(options);
+}
+
+}  // namespace
+
+const std::vector<std::string>& ExtensionManagedResources() {
+  static const std::vector<std::string> names = {
+      std::string(kNfdCrdsMr), std::string(kOperatorCrdsMr), std::string(kSharedMr),
+      std::string(kNfdMr),     std::string(kDriverCacheMr),  std::string(kOperatorMr)};
+  return names;
+}
+
+ExtensionActuator::ExtensionActuator(const api::ControllerConfiguration& component,
+                                     const ShootCharts& charts, ActuatorOptions options)
+    : component_(component), charts_(charts), options_(options) {}
+
+Outcome ExtensionActuator::Reconcile(const gardener::ActuatorContext& ctx, const json& obj) {
+  const gardener::Cluster& cluster = RequireCluster(ctx);
+  const std::string ns = NamespaceOf(obj);
+  // Everything the user wrote is checked before anything is written.
+  const ShootPlan plan = PlanShoot(cluster, component_);
+  for (const std::string& warning : plan.warnings) {
+    ctx.log.Info("Configuration advice", {{"warning", warning}});
+  }
+  const std::string& kube = plan.kubernetes_version;
+
+  std::optional<CacheSecrets> secrets;
+  std::string key_id;
+  if (plan.cache.deploys_server() || !plan.cache.signing_key_seed_secret.empty()) {
+    secrets = EnsureCacheSecrets(ctx.seed, ns, plan.cache, ctx.clock);
+    key_id = nodeagent::artifact::PublicKey::FromBase64(secrets->signing_public_key).KeyId();
+  }
+
+  // The health check reads the shoot's nodes with this token (docs/controllers.md).
+  EnsureShootAccessSecret(ctx.seed, ns);
+
+  gardener::ManagedResources mrs(ctx.seed, ctx.clock, std::string(kOrigin));
+  const RenderedChart nfd =
+      charts_.Render(kNfdChart, NfdChartValues(plan), kOperatorNamespace, kube);
+  const RenderedChart op =
+      charts_.Render(kOperatorChart, OperatorChartValues(plan), kOperatorNamespace, kube);
+  const RenderedChart shared =
+      charts_.Render(kSharedChart, SharedChartValues(plan), kAgentNamespace, kube);
+
+  mrs.Deploy({.ns = ns, .name = std::string(kNfdCrdsMr), .data = {{"crds.yaml", nfd.crds}}});
+  mrs.Deploy({.ns = ns, .name = std::string(kOperatorCrdsMr), .data = {{"crds.yaml", op.crds}}});
+  mrs.Deploy(
+      {.ns = ns, .name = std::string(kSharedMr), .data = {{"objects.yaml", shared.objects}}});
+  mrs.Deploy({.ns = ns,
+              .name = std::string(kNfdMr),
+              .data = {{"objects.yaml", nfd.objects},
+                       {"nodefeaturerules.yaml", YamlStream(NodeFeatureRules())}}});
+  if (plan.cache.deploys_server()) {
+    const RenderedChart cache = charts_.Render(
+        kDriverCacheChart, DriverCacheChartValues(component_.images.driver_cache, plan),
+        kCacheNamespace, kube);
+    std::vector<json> cache_secrets = {
+        ShootSecret(kCacheTlsSecret, kCacheNamespace,
+                    {{kCaDataKey, secrets->ca_pem},
+                     {kTlsCertDataKey, secrets->tls_cert_pem},
+                     {kTlsKeyDataKey, secrets->tls_key_pem}}),
+        ShootSecret(kSigningKeySecret, kCacheNamespace,
+                    {{kSigningKeyDataKey, secrets->signing_key_pem}}),
+        ShootSecret(kUploadHmacSecret, kCacheNamespace,
+                    {{kHmacDataKey, secrets->upload_hmac_key}})};
+    if (plan.cache.s3.has_value()) {
+      cache_secrets.push_back(
+          S3CredentialsSecret(ctx.seed, ns, *plan.cache.s3, kS3ServerSecret, kCacheNamespace));
+    }
+    mrs.Deploy(
+        {.ns = ns,
+         .name = std::string(kDriverCacheMr),
+         .data = {{"objects.yaml", cache.objects}, {"secrets.yaml", YamlStream(cache_secrets)}}});
+  } else {
+    mrs.Destroy(ns, std::string(kDriverCacheMr));
+  }
+  mrs.Deploy({.ns = ns, .name = std::string(kOperatorMr), .data = {{"objects.yaml", op.objects}}});
+
+  const json previous =
+      obj.contains("status") ? obj["status"].value("providerStatus", json()) : json();
+  const json status = BuildProviderStatus(plan, cluster.shoot(), previous, ctx.clock.Now(), key_id);
+  if (status != previous) {
+    ctx.seed.Patch(gardener::kExtensions, {ns, obj["metadata"]["name"].get<std::string>()},
+                   kube::PatchType::kMerge, {{"status", {{"providerStatus", status}}}},
+                   kube::Subresource::kStatus);
+  }
+  return Outcome::Done();
+}
+
+Outcome ExtensionActuator::RemoveAll(const gardener::ActuatorContext& ctx, const json& obj,
+                                     bool wait, bool keep_objects) {
+  const std::string ns = NamespaceOf(obj);
+  gardener::ManagedResources mrs(ctx.seed, ctx.clock, std::string(kOrigin));
+  const std::vector<std::string>& names = ExtensionManagedResources();
+  // Backwards, one at a time when waiting: the operator goes before NFD, the CRDs go last, so no
+  // custom resource loses its CRD while its controller still runs.
+  for (auto it = names.rbegin(); it != names.rend(); ++it) {
+    if (!mrs.CheckHealth(ns, *it).exists) {
+      continue;
+    }
+    if (keep_objects) {
+      mrs.SetKeepObjects(ns, *it, true);
+    }
+    mrs.Destroy(ns, *it);
+    if (wait && mrs.CheckHealth(ns, *it).exists) {
+      ctx.log.Info("Waiting for resource-manager to remove a ManagedResource",
+                   {{"managedResource", *it}});
+      return Outcome::RequeueAfter(options_.cleanup_poll);
+    }
+  }
+  if (!keep_objects) {
+    DeleteCacheSecrets(ctx.seed, ns);
+    ctx.seed.Delete(gardener::kSecretsResource, {ns, std::string(kShootAccessSecret)});
+  }
+  return Outcome::Done();
+}
+
+Outcome ExtensionActuator::Delete(const gardener::ActuatorContext& ctx, const json& obj) {
+  return RemoveAll(ctx, obj, /*wait=*/true, /*keep_objects=*/false);
+}
+
+Outcome ExtensionActuator::ForceDelete(const gardener::ActuatorContext& ctx, const json& obj) {
+  return RemoveAll(ctx, obj, /*wait=*/false, /*keep_objects=*/false);
+}
+
+Outcome ExtensionActuator::Migrate(const gardener::ActuatorContext& ctx, const json& obj) {
+  return RemoveAll(ctx, obj, /*wait=*/true, /*keep_objects=*/true);
+}
+
+Outcome ExtensionActuator::Restore(const gardener::ActuatorContext& ctx, const json& obj) {
+  return Reconcile(ctx, obj);
+}
+
+}  // namespace gpuext::gpu
