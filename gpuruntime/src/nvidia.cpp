@@ -9,10 +9,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kGrpcCri = "io.containerd.grpc.v1.cri";
+constexpr std::string_view kCriPlugin = "io.containerd.grpc.v1.cri";
 
 std::vector<std::string> RuntimePath() {
-  return {std::string(kGrpcCri), "containerd", "runtimes", std::string(kNvidiaRuntimeName)};
+  return {std::string(kCriPlugin), "containerd", "runtimes", std::string(kNvidiaRuntimeName)};
 }
 
 }  // namespace

@@ -10,7 +10,7 @@
 namespace gpuext {
 namespace {
 
-constexpr uint64_t kMaxMagnitude = uint64_t{1} << 63;  // |INT64_MIN|
+constexpr uint64_t kMaxDurationMagnitude = uint64_t{1} << 63;  // |INT64_MIN|
 
 // Unit names and their length in nanoseconds. "µs" comes in two spellings (micro sign and Greek
 // mu), as Go accepts both.
@@ -25,7 +25,7 @@ constexpr std::array<std::pair<std::string_view, uint64_t>, 8> kUnits = {{
     {"h", 3'600'000'000'000},
 }};
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDecimalDigit(char c) { return c >= '0' && c <= '9'; }
 
 std::optional<uint64_t> UnitNanos(std::string_view name) {
   for (const auto& [unit, nanos] : kUnits) {
@@ -42,8 +42,8 @@ std::optional<uint64_t> ParseComponent(std::string_view& text) {
   size_t i = 0;
   uint64_t whole = 0;
   bool overflow = false;
-  for (; i < text.size() && IsDigit(text[i]); ++i) {
-    if (whole > (kMaxMagnitude - 9) / 10) {
+  for (; i < text.size() && IsDecimalDigit(text[i]); ++i) {
+    if (whole > (kMaxDurationMagnitude - 9) / 10) {
       overflow = true;
     }
     whole = whole * 10 + static_cast<uint64_t>(text[i] - '0');
@@ -54,7 +54,7 @@ std::optional<uint64_t> ParseComponent(std::string_view& text) {
   bool had_frac = false;
   if (i < text.size() && text[i] == '.') {
     ++i;
-    for (; i < text.size() && IsDigit(text[i]); ++i) {
+    for (; i < text.size() && IsDecimalDigit(text[i]); ++i) {
       had_frac = true;
       // Digits beyond what a uint64 holds cannot change a nanosecond result; drop them as Go does.
       if (frac <= (std::numeric_limits<uint64_t>::max() - 9) / 10) {
@@ -67,7 +67,7 @@ std::optional<uint64_t> ParseComponent(std::string_view& text) {
     return std::nullopt;
   }
   size_t unit_end = i;
-  while (unit_end < text.size() && text[unit_end] != '.' && !IsDigit(text[unit_end])) {
+  while (unit_end < text.size() && text[unit_end] != '.' && !IsDecimalDigit(text[unit_end])) {
     ++unit_end;
   }
   const std::optional<uint64_t> unit = UnitNanos(text.substr(i, unit_end - i));
@@ -75,13 +75,13 @@ std::optional<uint64_t> ParseComponent(std::string_view& text) {
     return std::nullopt;
   }
   text.remove_prefix(unit_end);
-  if (whole > kMaxMagnitude / *unit) {
+  if (whole > kMaxDurationMagnitude / *unit) {
     return std::nullopt;
   }
   uint64_t total = whole * *unit;
   if (frac > 0) {
     total += static_cast<uint64_t>(static_cast<long double>(frac) * (*unit / scale));
-    if (total > kMaxMagnitude) {
+    if (total > kMaxDurationMagnitude) {
       return std::nullopt;
     }
   }
@@ -124,7 +124,7 @@ std::optional<std::chrono::nanoseconds> ParseDuration(std::string_view text) {
   uint64_t total = 0;
   while (!text.empty()) {
     const std::optional<uint64_t> part = ParseComponent(text);
-    if (!part || *part > kMaxMagnitude - total) {
+    if (!part || *part > kMaxDurationMagnitude - total) {
       return std::nullopt;
     }
     total += *part;
@@ -132,7 +132,7 @@ std::optional<std::chrono::nanoseconds> ParseDuration(std::string_view text) {
   if (negative) {
     return std::chrono::nanoseconds(static_cast<int64_t>(0 - total));
   }
-  if (total == kMaxMagnitude) {
+  if (total == kMaxDurationMagnitude) {
     return std::nullopt;
   }
   return std::chrono::nanoseconds(static_cast<int64_t>(total));

@@ -13,6 +13,7 @@
 #include "gpuext/gardener/operation.h"
 #include "gpuext/gardener/predicates.h"
 #include "gpuext/gardener/status.h"
+#include "gpuext/kube/object.h"
 
 namespace gpuext::gardener {
 
@@ -24,11 +25,6 @@ const json& Metadata(const json& obj) {
   static const json kEmpty = json::object();
   const auto meta = obj.find("metadata");
   return meta != obj.end() && meta->is_object() ? *meta : kEmpty;
-}
-
-bool IsDeleting(const json& obj) {
-  const json& meta = Metadata(obj);
-  return meta.contains("deletionTimestamp") && !meta["deletionTimestamp"].is_null();
 }
 
 std::vector<std::string> Finalizers(const json& obj) {
@@ -155,7 +151,7 @@ kube::Result ExtensionReconciler::Run(Call& call) {
   if (call.type == OperationType::kMigrate) {
     return RunMigrate(call);
   }
-  if (IsDeleting(call.obj)) {
+  if (kube::IsBeingDeleted(call.obj)) {
     call.type = OperationType::kDelete;
     return RunDelete(call);
   }

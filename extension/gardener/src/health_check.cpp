@@ -6,6 +6,7 @@
 
 #include "gpuext/error.h"
 #include "gpuext/gardener/operation.h"
+#include "gpuext/kube/object.h"
 #include "gpuext/time_format.h"
 
 namespace gpuext::gardener {
@@ -21,11 +22,6 @@ std::string Join(const std::vector<std::string>& parts) {
     out += (out.empty() ? "" : "; ") + p;
   }
   return out;
-}
-
-bool IsDeleting(const json& obj) {
-  return obj.contains("metadata") && obj["metadata"].contains("deletionTimestamp") &&
-         !obj["metadata"]["deletionTimestamp"].is_null();
 }
 
 }  // namespace
@@ -122,7 +118,7 @@ kube::Result HealthCheckReconciler::Reconcile(const kube::ReconcileContext& ctx,
   }
   const kube::Result again{.requeue_after = sync_period_};
   // Conditions of a deleting, migrated or sleeping shoot would only report noise.
-  if (IsDeleting(*obj) || IsMigrated(*obj) || (cluster && cluster->IsHibernated())) {
+  if (kube::IsBeingDeleted(*obj) || IsMigrated(*obj) || (cluster && cluster->IsHibernated())) {
     return again;
   }
   const ActuatorContext actx{

@@ -11,7 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-[[noreturn]] void Invalid(const std::string& message) {
+[[noreturn]] void InvalidChart(const std::string& message) {
   throw Error(ErrorCode::kConfigurationProblem, message);
 }
 
@@ -19,7 +19,7 @@ json ParseFile(const ChartFS& fs, const std::string& path) {
   try {
     return UnmarshalYaml(fs.Read(path));
   } catch (const Error& e) {
-    Invalid("cannot load " + path + ": " + e.what());
+    InvalidChart("cannot load " + path + ": " + e.what());
   }
 }
 
@@ -39,24 +39,24 @@ std::string Text(const json& v) {
 
 void ValidateMetadata(const json& m) {
   if (!m.is_object()) {
-    Invalid("validation: chart.metadata is required");
+    InvalidChart("validation: chart.metadata is required");
   }
   if (Text(m.value("apiVersion", json())).empty()) {
-    Invalid("validation: chart.metadata.apiVersion is required");
+    InvalidChart("validation: chart.metadata.apiVersion is required");
   }
   const std::string api = Text(m.at("apiVersion"));
   if (api != "v1" && api != "v2") {
-    Invalid("validation: chart.metadata.apiVersion \"" + api + "\" is invalid");
+    InvalidChart("validation: chart.metadata.apiVersion \"" + api + "\" is invalid");
   }
   if (Text(m.value("name", json())).empty()) {
-    Invalid("validation: chart.metadata.name is required");
+    InvalidChart("validation: chart.metadata.name is required");
   }
   if (Text(m.value("version", json())).empty()) {
-    Invalid("validation: chart.metadata.version is required");
+    InvalidChart("validation: chart.metadata.version is required");
   }
   const std::string type = Text(m.value("type", json()));
   if (!type.empty() && type != "application" && type != "library") {
-    Invalid("validation: chart.metadata.type must be application or library");
+    InvalidChart("validation: chart.metadata.type must be application or library");
   }
 }
 
@@ -119,7 +119,7 @@ void SortFiles(Chart* chart, const ChartFS& fs) {
 
 Chart LoadChart(const ChartFS& fs) {
   if (!fs.Has("Chart.yaml")) {
-    Invalid("Chart.yaml file is missing");
+    InvalidChart("Chart.yaml file is missing");
   }
   Chart chart{.metadata = ParseFile(fs, "Chart.yaml"), .values = json::object()};
   ValidateMetadata(chart.metadata);
@@ -129,7 +129,7 @@ Chart LoadChart(const ChartFS& fs) {
       chart.values = json::object();
     }
     if (!chart.values.is_object()) {
-      Invalid(
+      InvalidChart(
           "cannot load values.yaml: error unmarshaling JSON: json: cannot unmarshal into "
           "Go value of type map[string]interface {}");
     }
@@ -138,7 +138,7 @@ Chart LoadChart(const ChartFS& fs) {
     try {
       chart.schema = UnmarshalJson(fs.Read("values.schema.json"));
     } catch (const Error& e) {
-      Invalid(std::string("cannot load values.schema.json: ") + e.what());
+      InvalidChart(std::string("cannot load values.schema.json: ") + e.what());
     }
   }
   chart.dependency_entries = Dependencies(chart.metadata);
@@ -150,8 +150,8 @@ Chart LoadChart(const ChartFS& fs) {
       try {
         chart.subcharts.push_back(LoadChart(ChartFS::FromArchive(bytes)));
       } catch (const Error& e) {
-        Invalid("error unpacking subchart " + path.substr(7) + " in " + chart.Name() + ": " +
-                e.what());
+        InvalidChart("error unpacking subchart " + path.substr(7) + " in " + chart.Name() + ": " +
+                     e.what());
       }
     }
   }
@@ -159,8 +159,8 @@ Chart LoadChart(const ChartFS& fs) {
     try {
       chart.subcharts.push_back(LoadChart(fs.Sub(dir)));
     } catch (const Error& e) {
-      Invalid("error unpacking subchart " + dir.substr(7) + " in " + chart.Name() + ": " +
-              e.what());
+      InvalidChart("error unpacking subchart " + dir.substr(7) + " in " + chart.Name() + ": " +
+                   e.what());
     }
   }
   return chart;

@@ -9,18 +9,14 @@
 
 #include "gpuext/error.h"
 #include "gpuext/helm/go_codec.h"
+#include "sprig_registry.h"
 
 namespace gpuext::helm {
 namespace {
 
 using nlohmann::json;
 
-void WantArgs(std::string_view name, std::span<const json> args, size_t want) {
-  if (args.size() != want) {
-    throw FunctionError(
-        fmt::format("wrong number of args for {}: want {} got {}", name, want, args.size()));
-  }
-}
+using internal::WantArgs;
 
 std::string TrimNewline(std::string s) {
   if (!s.empty() && s.back() == '\n') {

@@ -224,14 +224,6 @@ std::string UuidV4() {
 }
 
 template <typename F>
-Function Unary(std::string name, F f) {
-  return [name, f](Args args) -> json {
-    WantArgs(name, args, 1);
-    return f(StringArg(args, 0));
-  };
-}
-
-template <typename F>
 Function Random(std::string name, F alphabet) {
   return [name, alphabet](Args args) -> json {
     WantArgs(name, args, 1);

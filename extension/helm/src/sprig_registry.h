@@ -41,6 +41,15 @@ void WantAtLeast(std::string_view name, Args args, size_t want);
 [[nodiscard]] bool BoolArg(Args args, size_t i);
 [[nodiscard]] const nlohmann::json& MapArg(Args args, size_t i);
 
+// A function of one string argument: f(string) gives the result.
+template <typename F>
+Function Unary(std::string name, F f) {
+  return [name, f](Args args) -> nlohmann::json {
+    WantArgs(name, args, 1);
+    return f(StringArg(args, 0));
+  };
+}
+
 // sprig's strval: a string as is, anything else as fmt's %v prints it.
 [[nodiscard]] std::string Strval(const nlohmann::json& v);
 

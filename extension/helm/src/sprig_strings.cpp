@@ -373,15 +373,6 @@ std::string Indent(int64_t spaces, const std::string& s) {
   return pad + ReplaceAll(s, "\n", "\n" + pad);
 }
 
-// A function of one string argument returning a string.
-template <typename F>
-Function Unary(std::string name, F f) {
-  return [name, f](Args args) -> json {
-    WantArgs(name, args, 1);
-    return f(StringArg(args, 0));
-  };
-}
-
 // A function of two string arguments (a, b) as sprig orders them.
 template <typename F>
 Function Binary(std::string name, F f) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "gpuext/helm/go_format.h"
+#include "sprig_registry.h"
 #include "template_impl.h"
 
 namespace gpuext::helm::internal {
@@ -126,13 +127,6 @@ bool Less(const json& a, const json& b) {
       return a.get_ref<const std::string&>() < b.get_ref<const std::string&>();
     default:
       throw FunctionError("invalid type for comparison");
-  }
-}
-
-void WantArgs(std::string_view name, std::span<const json> args, size_t n) {
-  if (args.size() != n) {
-    throw FunctionError("wrong number of args for " + std::string(name) + ": want " +
-                        std::to_string(n) + " got " + std::to_string(args.size()));
   }
 }
 

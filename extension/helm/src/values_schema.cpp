@@ -141,7 +141,7 @@ bool TypeMatches(const std::string& want, const json& v) {
   return want == TypeOf(v);
 }
 
-size_t RuneCount(const std::string& s) {
+size_t CountRunes(const std::string& s) {
   size_t n = 0;
   for (unsigned char c : s) {
     n += (c & 0xC0) != 0x80 ? 1 : 0;
@@ -526,7 +526,7 @@ class Validator {
 
   void StringKeywords(const json& s, const std::string& str, std::vector<std::string>& loc,
                       std::vector<VErr>* errors) {
-    const size_t len = RuneCount(str);
+    const size_t len = CountRunes(str);
     if (auto n = Count(s, "minLength"); n && len < *n) {
       errors->push_back(
           Err(loc, "minLength: got " + std::to_string(len) + ", want " + std::to_string(*n)));

@@ -15,7 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string MetaString(const json& obj, const char* field) {
+std::string EventSubjectMeta(const json& obj, const char* field) {
   const auto m = obj.find("metadata");
   if (m == obj.end() || !m->is_object()) {
     return {};
@@ -50,10 +50,10 @@ void EventRecorder::Event(const json& object, EventType type, std::string_view r
                           std::string_view message) {
   json involved = {{"apiVersion", object.value("apiVersion", "")},
                    {"kind", object.value("kind", "")},
-                   {"name", MetaString(object, "name")},
-                   {"uid", MetaString(object, "uid")},
-                   {"resourceVersion", MetaString(object, "resourceVersion")}};
-  std::string ns = MetaString(object, "namespace");
+                   {"name", EventSubjectMeta(object, "name")},
+                   {"uid", EventSubjectMeta(object, "uid")},
+                   {"resourceVersion", EventSubjectMeta(object, "resourceVersion")}};
+  std::string ns = EventSubjectMeta(object, "namespace");
   if (!ns.empty()) {
     involved["namespace"] = ns;
   } else {

@@ -23,8 +23,10 @@ namespace gpuext::gpuruntime::api {
 namespace {
 
 using internal::Decoder;
+using internal::EnumReader;
 using internal::IndexPath;
 using internal::JoinPath;
+using internal::ReadInto;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -34,23 +36,6 @@ inline constexpr internal::EnumName<CacheSourceType> kSourceTypes[] = {
     {CacheSourceType::kServer, "server"},
     {CacheSourceType::kS3, "s3"},
     {CacheSourceType::kFilesystem, "filesystem"}};
-
-template <typename T, typename ReadFn>
-void ReadInto(Decoder& d, const json& object, std::string_view parent, std::string_view key, T& out,
-              ReadFn&& read) {
-  Field<T> field;
-  d.Read(object, parent, key, field, std::forward<ReadFn>(read));
-  if (field) {
-    out = std::move(*field);
-  }
-}
-
-template <typename E, size_t N>
-auto EnumReader(const internal::EnumName<E> (&table)[N]) {
-  return [&table](Decoder& d, const json& v, const std::string& rel) {
-    return d.AsEnum(table, v, rel);
-  };
-}
 
 // Opens a nested object: true when present and an object, with its keys checked.
 bool Open(Decoder& d, const json& parent, std::string_view key, const std::string& rel,

@@ -15,18 +15,8 @@ namespace gpuext::gpuruntime::api {
 namespace {
 
 using internal::Decoder;
+using internal::ReadInto;
 using nlohmann::json;
-
-// Reads object[key] into a plain member: absent and null keep the default.
-template <typename T, typename ReadFn>
-void ReadInto(Decoder& d, const json& object, std::string_view parent, std::string_view key, T& out,
-              ReadFn&& read) {
-  Field<T> field;
-  d.Read(object, parent, key, field, std::forward<ReadFn>(read));
-  if (field) {
-    out = std::move(*field);
-  }
-}
 
 std::optional<VersionConstraint> ReadConstraint(Decoder& d, const json& v, const std::string& rel) {
   const std::optional<std::string> text = d.AsString(v, rel);
@@ -41,7 +31,7 @@ std::optional<VersionConstraint> ReadConstraint(Decoder& d, const json& v, const
   return std::nullopt;
 }
 
-std::optional<DriverSource> ReadSource(Decoder& d, const json& v, const std::string& rel) {
+std::optional<DriverSource> ReadDriverSource(Decoder& d, const json& v, const std::string& rel) {
   if (!d.ExpectObject(v, rel)) {
     return std::nullopt;
   }
@@ -78,8 +68,8 @@ std::optional<DriverBranch> ReadBranch(Decoder& d, const json& v, const std::str
       d.CheckKeys(*it, sources_rel, {"run", "open"});
       Field<DriverSource> run;
       Field<DriverSource> open;
-      d.Read(*it, sources_rel, "run", run, ReadSource);
-      d.Read(*it, sources_rel, "open", open, ReadSource);
+      d.Read(*it, sources_rel, "run", run, ReadDriverSource);
+      d.Read(*it, sources_rel, "open", open, ReadDriverSource);
       if (run) {
         out.sources.run = *run;
       }
@@ -110,7 +100,7 @@ std::optional<DriverExclusion> ReadExclusion(Decoder& d, const json& v, const st
   return out;
 }
 
-std::optional<DriverCatalog> ReadDriver(Decoder& d, const json& v, const std::string& rel) {
+std::optional<DriverCatalog> ReadDriverCatalog(Decoder& d, const json& v, const std::string& rel) {
   if (!d.ExpectObject(v, rel)) {
     return std::nullopt;
   }
@@ -186,7 +176,7 @@ void ReadTopLevel(Decoder& d, const json& document, ControllerConfiguration& c) 
       ReadInto(d, *it, "images", "driverCache", c.images.driver_cache, &Decoder::AsString);
     }
   }
-  ReadInto(d, document, "", "driver", c.driver, ReadDriver);
+  ReadInto(d, document, "", "driver", c.driver, ReadDriverCatalog);
   ReadInto(d, document, "", "machineImages", c.machine_images,
            [](Decoder& dd, const json& value, const std::string& r) {
              return dd.AsList<MachineImageSupport>(value, r, ReadMachineImage);

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -173,6 +174,25 @@ class Decoder {
   FieldErrorList& errors_;
   UnknownHint hint_;
 };
+
+// Reads object[key] into a plain member: absent and null keep the default.
+template <typename T, typename ReadFn>
+void ReadInto(Decoder& d, const nlohmann::json& object, std::string_view parent,
+              std::string_view key, T& out, ReadFn&& read) {
+  Field<T> field;
+  d.Read(object, parent, key, field, std::forward<ReadFn>(read));
+  if (field) {
+    out = std::move(*field);
+  }
+}
+
+// A reader for Decoder::Read that accepts the spellings in `table`.
+template <typename E, size_t N>
+auto EnumReader(const EnumName<E> (&table)[N]) {
+  return [&table](Decoder& d, const nlohmann::json& v, const std::string& rel) {
+    return d.AsEnum(table, v, rel);
+  };
+}
 
 // The value as a user would recognise it in an error: strings bare, everything else as compact
 // JSON, cut at 60 characters.

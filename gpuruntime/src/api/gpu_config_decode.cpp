@@ -16,14 +16,8 @@ namespace gpuext::gpuruntime::api {
 namespace {
 
 using internal::Decoder;
+using internal::EnumReader;
 using nlohmann::json;
-
-template <typename E, size_t N>
-auto EnumReader(const internal::EnumName<E> (&table)[N]) {
-  return [&table](Decoder& d, const json& v, const std::string& rel) {
-    return d.AsEnum(table, v, rel);
-  };
-}
 
 std::optional<SecretRef> ReadSecretRef(Decoder& d, const json& v, const std::string& rel) {
   if (!d.ExpectObject(v, rel)) {

@@ -51,7 +51,7 @@ class Fd {
   int fd_ = -1;
 };
 
-[[noreturn]] void ThrowErrno(const std::string& what) {
+[[noreturn]] void ThrowArchiveErrno(const std::string& what) {
   const int err = errno;
   throw Error(ErrorCode::kInternal, fmt::format("{}: {}", what, std::strerror(err)));
 }
@@ -82,7 +82,7 @@ void WriteAll(int fd, const char* data, std::size_t size, const std::string& wha
       if (errno == EINTR) {
         continue;
       }
-      ThrowErrno(what);
+      ThrowArchiveErrno(what);
     }
     data += n;
     size -= static_cast<std::size_t>(n);
@@ -115,7 +115,7 @@ FileEntry PackOne(struct archive* a, const fs::path& root, const std::string& re
   const fs::path full = root / rel;
   struct stat st {};
   if (::lstat(full.c_str(), &st) != 0) {
-    ThrowErrno("pack: stat " + full.string());
+    ThrowArchiveErrno("pack: stat " + full.string());
   }
   const std::unique_ptr<archive_entry, EntryFree> entry(archive_entry_new());
   archive_entry_set_pathname(entry.get(), rel.c_str());
@@ -127,7 +127,7 @@ FileEntry PackOne(struct archive* a, const fs::path& root, const std::string& re
     std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
     const ssize_t n = ::readlink(full.c_str(), target.data(), target.size());
     if (n < 0 || static_cast<std::size_t>(n) >= target.size()) {
-      ThrowErrno("pack: readlink " + full.string());
+      ThrowArchiveErrno("pack: readlink " + full.string());
     }
     target.resize(static_cast<std::size_t>(n));
     archive_entry_set_filetype(entry.get(), AE_IFLNK);
@@ -149,7 +149,7 @@ FileEntry PackOne(struct archive* a, const fs::path& root, const std::string& re
   }
   const Fd fd(::open(full.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!fd.valid()) {
-    ThrowErrno("pack: open " + full.string());
+    ThrowArchiveErrno("pack: open " + full.string());
   }
   archive_entry_set_filetype(entry.get(), AE_IFREG);
   archive_entry_set_perm(entry.get(), st.st_mode & 0777);
@@ -165,7 +165,7 @@ FileEntry PackOne(struct archive* a, const fs::path& root, const std::string& re
       if (errno == EINTR) {
         continue;
       }
-      ThrowErrno("pack: read " + full.string());
+      ThrowArchiveErrno("pack: read " + full.string());
     }
     if (n == 0) {
       break;
@@ -222,11 +222,11 @@ Fd OpenParent(int root_fd, const std::vector<std::string>& parts, std::size_t co
               const std::string& entry) {
   Fd current(::dup(root_fd));
   if (!current.valid()) {
-    ThrowErrno("unpack: dup");
+    ThrowArchiveErrno("unpack: dup");
   }
   for (std::size_t i = 0; i < count; ++i) {
     if (::mkdirat(current.get(), parts[i].c_str(), 0755) != 0 && errno != EEXIST) {
-      ThrowErrno(fmt::format("unpack {}: mkdir", entry));
+      ThrowArchiveErrno(fmt::format("unpack {}: mkdir", entry));
     }
     Fd next(
         ::openat(current.get(), parts[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
@@ -234,7 +234,7 @@ Fd OpenParent(int root_fd, const std::vector<std::string>& parts, std::size_t co
       if (errno == ELOOP || errno == ENOTDIR) {
         Unsafe(entry, "a parent of it is a symlink or a file");
       }
-      ThrowErrno(fmt::format("unpack {}: open directory", entry));
+      ThrowArchiveErrno(fmt::format("unpack {}: open directory", entry));
     }
     current = std::move(next);
   }
@@ -298,7 +298,7 @@ FileEntry ExtractRegular(struct archive* a, archive_entry* entry, int parent_fd,
     if (errno == EEXIST) {
       Unsafe(path, "the archive holds this path twice");
     }
-    ThrowErrno(fmt::format("unpack {}: create", path));
+    ThrowArchiveErrno(fmt::format("unpack {}: create", path));
   }
   Sha256 hash;
   std::int64_t size = 0;
@@ -322,7 +322,7 @@ FileEntry ExtractRegular(struct archive* a, archive_entry* entry, int parent_fd,
   }
   const auto mode = static_cast<std::uint32_t>(archive_entry_perm(entry) & 0777);
   if (::fchmod(fd.get(), mode) != 0 || ::fsync(fd.get()) != 0) {
-    ThrowErrno(fmt::format("unpack {}: chmod/fsync", path));
+    ThrowArchiveErrno(fmt::format("unpack {}: chmod/fsync", path));
   }
   return FileEntry{.path = path, .size = size, .sha256 = hash.FinishHex(), .mode = mode};
 }
@@ -330,7 +330,7 @@ FileEntry ExtractRegular(struct archive* a, archive_entry* entry, int parent_fd,
 void FsyncPath(const fs::path& path) {
   const Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid() || ::fsync(fd.get()) != 0) {
-    ThrowErrno("fsync " + path.string());
+    ThrowArchiveErrno("fsync " + path.string());
   }
 }
 
@@ -376,7 +376,7 @@ PackResult PackDirectory(const fs::path& root, std::vector<std::string> paths,
   sink.path = part.string();
   const Fd fd(::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd.valid()) {
-    ThrowErrno("pack: create " + part.string());
+    ThrowArchiveErrno("pack: create " + part.string());
   }
   sink.fd = fd.get();
   PackResult result;
@@ -399,7 +399,7 @@ PackResult PackDirectory(const fs::path& root, std::vector<std::string> paths,
       throw Error(ErrorCode::kInternal, "pack: finish archive: " + ArchiveError(a.get()));
     }
     if (::fsync(fd.get()) != 0) {
-      ThrowErrno("pack: fsync " + part.string());
+      ThrowArchiveErrno("pack: fsync " + part.string());
     }
     fs::rename(part, out_file);
   } catch (...) {
@@ -424,7 +424,7 @@ std::vector<FileEntry> ExtractArchive(const fs::path& archive_file, const fs::pa
   }
   const Fd root_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd.valid()) {
-    ThrowErrno("unpack: open " + dir.string());
+    ThrowArchiveErrno("unpack: open " + dir.string());
   }
   std::vector<char> buffer(kBufferSize);
   std::vector<FileEntry> out;
@@ -480,7 +480,7 @@ std::vector<FileEntry> ExtractArchive(const fs::path& archive_file, const fs::pa
       if (errno == EEXIST) {
         Unsafe(path, "the archive holds this path twice");
       }
-      ThrowErrno(fmt::format("unpack {}: symlink", path));
+      ThrowArchiveErrno(fmt::format("unpack {}: symlink", path));
     }
     total_bytes += static_cast<std::int64_t>(target.size());
     out.push_back(FileEntry{.path = path,

@@ -27,15 +27,15 @@ using protobuf::WireType;
 
 constexpr std::string_view kMagic("k8s\0", 4);
 
-ApiStatus Malformed(const std::string& why) {
+ApiStatus MalformedMessage(const std::string& why) {
   return BadRequest(
       fmt::format("the body of the request could not be decoded as protobuf: {}", why));
 }
 
 void ExpectWireType(const Field& f, WireType want, const MessageSpec& msg, const FieldSpec& spec) {
   if (f.wire_type != want) {
-    throw Malformed(fmt::format("{}.{} (field {}) has wire type {}", msg.name, spec.json_name,
-                                f.number, static_cast<int>(f.wire_type)));
+    throw MalformedMessage(fmt::format("{}.{} (field {}) has wire type {}", msg.name,
+                                       spec.json_name, f.number, static_cast<int>(f.wire_type)));
   }
 }
 
@@ -54,7 +54,7 @@ std::pair<std::string, std::string_view> DecodeMapEntry(std::string_view bytes) 
   while (!r.Done()) {
     const Field f = r.Next();
     if (f.wire_type != WireType::kLengthDelimited) {
-      throw Malformed("map entry with a non-string key or value");
+      throw MalformedMessage("map entry with a non-string key or value");
     }
     if (f.number == 1) {
       key = std::string(f.bytes);
@@ -85,7 +85,7 @@ json DecodeFieldsV1(std::string_view bytes) {
       try {
         return json::parse(f.bytes);
       } catch (const json::exception& e) {
-        throw Malformed(fmt::format("fieldsV1 is not JSON: {}", e.what()));
+        throw MalformedMessage(fmt::format("fieldsV1 is not JSON: {}", e.what()));
       }
     }
   }
@@ -173,7 +173,7 @@ bool IsProtobufContentType(std::string_view content_type) {
 
 json DecodeProtobufObject(std::string_view body) {
   if (body.substr(0, kMagic.size()) != kMagic) {
-    throw Malformed("the body does not start with the k8s protobuf magic");
+    throw MalformedMessage("the body does not start with the k8s protobuf magic");
   }
   // runtime.Unknown {typeMeta = 1 {apiVersion = 1, kind = 2}, raw = 2, contentEncoding = 3,
   // contentType = 4}.

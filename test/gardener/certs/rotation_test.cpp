@@ -14,7 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 
-constexpr auto kDay = std::chrono::hours(24);
+constexpr auto kOneDay = std::chrono::hours(24);
 
 CertificateConfig Config() {
   return {.ca_common_name = "gardener-extension-gpu",
@@ -46,7 +46,7 @@ TEST_F(RotationTest, FirstRunGeneratesCaBundleAndServingCertificate) {
 
 TEST_F(RotationTest, NothingChangesWhileMoreThanThirtyPercentRemains) {
   const WebhookCertificates first = Plan(std::nullopt).certs;
-  clock_.Advance(20 * kDay);  // 10 days + 1 h of 30 days + 1 h left: above 30 %
+  clock_.Advance(20 * kOneDay);  // 10 days + 1 h of 30 days + 1 h left: above 30 %
   const CertificateRotation r = Plan(first);
   EXPECT_FALSE(r.changed()) << r.reason;
   EXPECT_EQ(r.certs.serving.cert_pem, first.serving.cert_pem);
@@ -55,7 +55,7 @@ TEST_F(RotationTest, NothingChangesWhileMoreThanThirtyPercentRemains) {
 
 TEST_F(RotationTest, ServingCertificateIsRenewedBelowThirtyPercent) {
   const WebhookCertificates first = Plan(std::nullopt).certs;
-  clock_.Advance(22 * kDay);  // 27 % left: serving renewed, the CA (80 % rule) not yet
+  clock_.Advance(22 * kOneDay);  // 27 % left: serving renewed, the CA (80 % rule) not yet
   const CertificateRotation r = Plan(first);
   EXPECT_TRUE(r.serving_renewed);
   EXPECT_FALSE(r.ca_renewed);
@@ -73,7 +73,7 @@ TEST_F(RotationTest, ThresholdIsConfigurable) {
   CertificateConfig config = Config();
   config.serving_renew_remaining = 0.5;
   const WebhookCertificates first = Plan(std::nullopt, config).certs;
-  clock_.Advance(16 * kDay);
+  clock_.Advance(16 * kOneDay);
   EXPECT_TRUE(Plan(first, config).serving_renewed);
 }
 
@@ -104,7 +104,7 @@ TEST_F(RotationTest, ServingCertificateOfAnotherCaIsReissued) {
 
 TEST_F(RotationTest, CaRenewalKeepsTheOldCaInTheBundleUntilItExpires) {
   const WebhookCertificates first = Plan(std::nullopt).certs;
-  clock_.Advance(25 * kDay);  // CA: 5 days of 30 left, below 20 %
+  clock_.Advance(25 * kOneDay);  // CA: 5 days of 30 left, below 20 %
   const CertificateRotation renewed = Plan(first);
   ASSERT_TRUE(renewed.ca_renewed);
   EXPECT_TRUE(renewed.serving_renewed);
@@ -116,11 +116,11 @@ TEST_F(RotationTest, CaRenewalKeepsTheOldCaInTheBundleUntilItExpires) {
   EXPECT_TRUE(IsIssuedBy(renewed.certs.serving.cert_pem, renewed.certs.ca.cert_pem));
 
   // During the overlap nothing changes.
-  clock_.Advance(1 * kDay);
+  clock_.Advance(1 * kOneDay);
   EXPECT_FALSE(Plan(renewed.certs).changed());
 
   // Once the old CA has expired it leaves the bundle; the certificates stay.
-  clock_.Advance(5 * kDay);
+  clock_.Advance(5 * kOneDay);
   const CertificateRotation pruned = Plan(renewed.certs);
   EXPECT_TRUE(pruned.bundle_changed);
   EXPECT_FALSE(pruned.ca_renewed);
@@ -169,7 +169,7 @@ TEST_F(RotationTest, DirectoryRoundTripPublishesTheBundleBeforeWritingTheCertifi
   EXPECT_EQ(published.size(), 1U);
   EXPECT_EQ(std::filesystem::last_write_time(cert_dir / "tls.crt"), before);
 
-  clock_.Advance(25 * kDay);
+  clock_.Advance(25 * kOneDay);
   const CertificateRotation rotated =
       RotateCertificatesInDirectory(cert_dir, Config(), clock_, publish);
   EXPECT_TRUE(rotated.ca_renewed);

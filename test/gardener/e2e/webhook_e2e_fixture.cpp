@@ -13,7 +13,7 @@ namespace {
 const kube::Resource kNamespaces{"", "v1", "namespaces", false};
 const kube::Resource kServices{"", "v1", "services", true};
 const kube::Resource kEndpoints{"", "v1", "endpoints", true};
-const kube::Resource kConfigMaps{"", "v1", "configmaps", true};
+const kube::Resource kConfigMapResource{"", "v1", "configmaps", true};
 
 json Namespace(const std::string& name, const json& labels) {
   json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}};
@@ -99,7 +99,7 @@ gpuext::testing::ProcessResult WebhookE2ETest::CreateConfigMap(const std::string
 }
 
 std::optional<json> WebhookE2ETest::GetConfigMap(const std::string& ns, const std::string& name) {
-  return client_->Get(kConfigMaps, {.ns = ns, .name = name});
+  return client_->Get(kConfigMapResource, {.ns = ns, .name = name});
 }
 
 WebhookConfigurationDescription WebhookE2ETest::MutatingDescription() const {

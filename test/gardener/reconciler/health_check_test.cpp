@@ -17,7 +17,7 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-constexpr const char* kNs = "shoot--p--s";
+constexpr const char* kShootNamespace = "shoot--p--s";
 const auto kT0 = std::chrono::system_clock::time_point(1'790'000'000s);
 
 CheckOutcome Healthy() { return {.result = HealthCheckResult{}}; }
@@ -119,15 +119,16 @@ class HealthCheckReconcilerTest : public ::testing::Test {
   kube::Result Run(HealthCheckReconciler& r) {
     const kube::ReconcileContext ctx{
         .stop = {}, .log = Logger::Root(), .clock = clock_, .reconcile_id = "h"};
-    return r.Reconcile(ctx, {kNs, "nvidia-gpu"});
+    return r.Reconcile(ctx, {kShootNamespace, "nvidia-gpu"});
   }
 
   json Conditions() {
-    return client_.Get(kExtensions, {kNs, "nvidia-gpu"}).value()["status"]["conditions"];
+    return client_.Get(kExtensions, {kShootNamespace, "nvidia-gpu"})
+        .value()["status"]["conditions"];
   }
 
   void SeedCluster(bool hibernated) {
-    client_.Seed(kClusters, {{"metadata", {{"name", kNs}}},
+    client_.Seed(kClusters, {{"metadata", {{"name", kShootNamespace}}},
                              {"spec",
                               {{"shoot", {{"spec", {{"hibernation", {{"enabled", hibernated}}}}}}},
                                {"cloudProfile", json::object()}}}});
@@ -139,7 +140,7 @@ class HealthCheckReconcilerTest : public ::testing::Test {
 
 TEST_F(HealthCheckReconcilerTest, WritesOneConditionPerTypeAndKeepsForeignOnes) {
   client_.Seed(kExtensions,
-               {{"metadata", {{"name", "nvidia-gpu"}, {"namespace", kNs}}},
+               {{"metadata", {{"name", "nvidia-gpu"}, {"namespace", kShootNamespace}}},
                 {"spec", {{"type", "nvidia-gpu"}}},
                 {"status", {{"conditions", {{{"type", "Foreign"}, {"status", "True"}}}}}}});
   SeedCluster(false);
@@ -164,19 +165,21 @@ TEST_F(HealthCheckReconcilerTest, WritesOneConditionPerTypeAndKeepsForeignOnes) 
 }
 
 TEST_F(HealthCheckReconcilerTest, SkipsHibernatedShootsAndDeletingObjects) {
-  client_.Seed(kExtensions, {{"metadata", {{"name", "nvidia-gpu"}, {"namespace", kNs}}},
+  client_.Seed(kExtensions, {{"metadata", {{"name", "nvidia-gpu"}, {"namespace", kShootNamespace}}},
                              {"spec", {{"type", "nvidia-gpu"}}}});
   SeedCluster(true);
   auto reconciler = Make(HealthStatus::kUnhealthy, false);
   EXPECT_EQ(Run(reconciler).requeue_after, 30s);
-  EXPECT_FALSE(client_.Get(kExtensions, {kNs, "nvidia-gpu"}).value().contains("status"));
+  EXPECT_FALSE(
+      client_.Get(kExtensions, {kShootNamespace, "nvidia-gpu"}).value().contains("status"));
 
-  client_.Delete(kClusters, {"", kNs});
-  client_.Patch(kExtensions, {kNs, "nvidia-gpu"}, kube::PatchType::kMerge,
+  client_.Delete(kClusters, {"", kShootNamespace});
+  client_.Patch(kExtensions, {kShootNamespace, "nvidia-gpu"}, kube::PatchType::kMerge,
                 {{"metadata", {{"finalizers", {"x/y"}}}}});
-  client_.Delete(kExtensions, {kNs, "nvidia-gpu"});
+  client_.Delete(kExtensions, {kShootNamespace, "nvidia-gpu"});
   Run(reconciler);
-  EXPECT_FALSE(client_.Get(kExtensions, {kNs, "nvidia-gpu"}).value().contains("status"));
+  EXPECT_FALSE(
+      client_.Get(kExtensions, {kShootNamespace, "nvidia-gpu"}).value().contains("status"));
 }
 
 }  // namespace

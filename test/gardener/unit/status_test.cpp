@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 
 const auto kNow = *ParseRfc3339("2026-08-21T10:00:07.900Z");
 
-json Extension() {
+json TimestampedExtension() {
   return {{"metadata",
            {{"name", "nvidia-gpu"},
             {"generation", 4},
@@ -23,14 +23,15 @@ json Extension() {
 
 TEST(StatusTest, ProcessingHasProgressOne) {
   const json patch =
-      ProcessingStatusPatch(Extension(), OperationType::kReconcile, "Reconciling", kNow);
+      ProcessingStatusPatch(TimestampedExtension(), OperationType::kReconcile, "Reconciling", kNow);
   EXPECT_EQ(patch, json::parse(R"({"status":{"lastOperation":{"type":"Reconcile",
       "state":"Processing","progress":1,"lastUpdateTime":"2026-08-21T10:00:07Z",
       "description":"Reconciling"}}})"));
 }
 
 TEST(StatusTest, SucceededClearsLastErrorExplicitly) {
-  const json patch = SucceededStatusPatch(Extension(), OperationType::kCreate, "done", kNow);
+  const json patch =
+      SucceededStatusPatch(TimestampedExtension(), OperationType::kCreate, "done", kNow);
   ASSERT_TRUE(patch["status"].contains("lastError"));
   EXPECT_TRUE(patch["status"]["lastError"].is_null());
   EXPECT_EQ(patch["status"]["observedGeneration"], 4);
@@ -43,16 +44,16 @@ TEST(StatusTest, SucceededClearsLastErrorExplicitly) {
 }
 
 TEST(StatusTest, ErrorCarriesGardenerCodesAndGeneration) {
-  const json patch = ErrorStatusPatch(Extension(), OperationType::kReconcile, "bad config",
-                                      ErrorCode::kConfigurationProblem, kNow);
+  const json patch = ErrorStatusPatch(TimestampedExtension(), OperationType::kReconcile,
+                                      "bad config", ErrorCode::kConfigurationProblem, kNow);
   EXPECT_EQ(patch["status"]["lastOperation"]["state"], "Error");
   EXPECT_EQ(patch["status"]["lastOperation"]["progress"], 50);
   EXPECT_EQ(patch["status"]["lastError"]["codes"], json::array({"ERR_CONFIGURATION_PROBLEM"}));
   EXPECT_EQ(patch["status"]["lastError"]["description"], "bad config");
   EXPECT_EQ(patch["status"]["observedGeneration"], 4);
 
-  const json internal =
-      ErrorStatusPatch(Extension(), OperationType::kReconcile, "bug", ErrorCode::kInternal, kNow);
+  const json internal = ErrorStatusPatch(TimestampedExtension(), OperationType::kReconcile, "bug",
+                                         ErrorCode::kInternal, kNow);
   EXPECT_FALSE(internal["status"]["lastError"].contains("codes"));
 }
 
@@ -60,8 +61,8 @@ TEST(StatusTest, UpdateTimeNeverBeforeGardenletTimestamp) {
   // Our clock lags gardenlet's by a minute: the written time must still satisfy gardenlet's
   // "timestamp not after lastUpdateTime" check (both truncated to seconds).
   const auto behind = kNow - 60s;
-  EXPECT_EQ(StatusUpdateTime(Extension(), behind), "2026-08-21T10:00:00Z");
-  EXPECT_EQ(StatusUpdateTime(Extension(), kNow), "2026-08-21T10:00:07Z");
+  EXPECT_EQ(StatusUpdateTime(TimestampedExtension(), behind), "2026-08-21T10:00:00Z");
+  EXPECT_EQ(StatusUpdateTime(TimestampedExtension(), kNow), "2026-08-21T10:00:07Z");
   EXPECT_EQ(StatusUpdateTime(json::object(), behind), "2026-08-21T09:59:07Z");
 }
 

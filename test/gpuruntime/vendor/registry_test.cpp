@@ -16,7 +16,7 @@
 namespace gpuext::gpuruntime {
 namespace {
 
-DriverVersion V(std::string_view text) { return *DriverVersion::Parse(text); }
+DriverVersion Version(std::string_view text) { return *DriverVersion::Parse(text); }
 
 TEST(VendorRegistryTest, NvidiaRuntimeGetsNvidiaVendor) {
   const GpuVendor& vendor = VendorFor("nvidia");
@@ -30,9 +30,10 @@ TEST(VendorRegistryTest, UnknownRuntimeGetsTheNullVendor) {
     const GpuVendor& vendor = VendorFor(type);
     EXPECT_EQ(vendor.Name(), "none") << type;
     EXPECT_TRUE(vendor.ContainerdPatches({}, CgroupDriver::kSystemd).empty());
-    EXPECT_TRUE(vendor.NodeFiles(V("580")).empty());
+    EXPECT_TRUE(vendor.NodeFiles(Version("580")).empty());
     EXPECT_FALSE(vendor.NeedsKernelModuleBuild());
-    ModuleTypeDecision decision = vendor.ChooseModuleType({}, V("580"), ModuleTypePref::kAuto);
+    ModuleTypeDecision decision =
+        vendor.ChooseModuleType({}, Version("580"), ModuleTypePref::kAuto);
     EXPECT_FALSE(decision.ok());
     EXPECT_EQ(decision.reason, "NoVendor");
   }
@@ -93,7 +94,7 @@ class BrokenVendor final : public NvidiaVendor {
 TEST(FallbackVendorTest, PassesCallsThroughWhileTheVendorWorks) {
   FallbackVendor safe(VendorFor("nvidia"));
   EXPECT_EQ(safe.Name(), "nvidia");
-  EXPECT_EQ(safe.NodeFiles(V("580")).size(), 2u);
+  EXPECT_EQ(safe.NodeFiles(Version("580")).size(), 2u);
   EXPECT_EQ(safe.ContainerdPatches({}, CgroupDriver::kSystemd).size(), 3u);
   EXPECT_FALSE(safe.failure());
 }
@@ -101,19 +102,19 @@ TEST(FallbackVendorTest, PassesCallsThroughWhileTheVendorWorks) {
 TEST(FallbackVendorTest, AThrowingVendorBecomesTheNullVendorWithAReason) {
   BrokenVendor broken;
   FallbackVendor safe(broken);
-  EXPECT_TRUE(safe.NodeFiles(V("580")).empty());
+  EXPECT_TRUE(safe.NodeFiles(Version("580")).empty());
   EXPECT_EQ(safe.failure(), "nvidia: NodeFiles: module table corrupt");
   // From now on every answer is the null vendor's, also for methods that would still work.
   EXPECT_TRUE(safe.ContainerdPatches({}, CgroupDriver::kSystemd).empty());
   EXPECT_FALSE(safe.NeedsKernelModuleBuild());
-  EXPECT_TRUE(safe.NodeFiles(V("580")).empty());
+  EXPECT_TRUE(safe.NodeFiles(Version("580")).empty());
   EXPECT_EQ(broken.calls.load(), 1);
 }
 
 TEST(FallbackVendorTest, ArgumentErrorsAreTheCallersAndPassThrough) {
   BrokenVendor broken;
   FallbackVendor safe(broken);
-  EXPECT_THROW((void)safe.UserspaceFileList(V("580"), Arch::kAmd64), Error);
+  EXPECT_THROW((void)safe.UserspaceFileList(Version("580"), Arch::kAmd64), Error);
   EXPECT_FALSE(safe.failure());
   EXPECT_EQ(safe.ContainerdPatches({}, CgroupDriver::kSystemd).size(), 3u);
 }

@@ -31,7 +31,7 @@ using nlohmann::json;
 
 const fs::path kCharts = fs::path(GPUEXT_SOURCE_DIR) / "test/testdata/charts";
 
-std::string ReadFile(const std::string& path) {
+std::string ReadTextFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw Error(ErrorCode::kNotFound, "open " + path + ": no such file or directory");
@@ -99,8 +99,8 @@ Outcome Ours(const fs::path& chart, const Flags& f) {
     for (const auto& s : f.set_string)
       ApplySetString(&values, s);
     for (const auto& s : f.set_file)
-      ApplySetFile(&values, s, ReadFile);
-    const ChartFS files = chart.extension() == ".tgz" ? ChartFS::FromArchive(ReadFile(chart))
+      ApplySetFile(&values, s, ReadTextFile);
+    const ChartFS files = chart.extension() == ".tgz" ? ChartFS::FromArchive(ReadTextFile(chart))
                                                       : ChartFS::FromDirectory(chart);
     return {.objects = ByName(FormatManifests(
                 Render(files, values, {.name = "diff", .kube_version = f.kube_version}))),

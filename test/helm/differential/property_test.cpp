@@ -79,10 +79,10 @@ class Gen {
   std::mt19937 rng_;
 };
 
-using ObjectKey = std::tuple<std::string, std::string, std::string>;
+using ManifestKey = std::tuple<std::string, std::string, std::string>;
 
-std::map<ObjectKey, json> ByKey(const std::vector<json>& docs) {
-  std::map<ObjectKey, json> out;
+std::map<ManifestKey, json> ByManifestKey(const std::vector<json>& docs) {
+  std::map<ManifestKey, json> out;
   for (const json& d : docs) {
     if (d.is_object()) {
       const json meta = d.value("metadata", json::object());
@@ -135,8 +135,8 @@ TEST(PropertyDifferentialTest, RandomValuesRenderAsHelm) {
       continue;
     }
     ASSERT_EQ(ours_error, "");
-    const auto want = ByKey(UnmarshalYamlDocuments(helm.stdout_text));
-    const auto got = ByKey(UnmarshalYamlDocuments(ours_text));
+    const auto want = ByManifestKey(UnmarshalYamlDocuments(helm.stdout_text));
+    const auto got = ByManifestKey(UnmarshalYamlDocuments(ours_text));
     EXPECT_EQ(got, want) << "helm:\n" << helm.stdout_text << "ours:\n" << ours_text;
     ++compared;
   }

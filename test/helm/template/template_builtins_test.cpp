@@ -15,12 +15,12 @@ using nlohmann::json;
 using testing::Render;
 using testing::RenderError;
 
-struct Case {
+struct BuiltinCase {
   const char* text;
   const char* want;
 };
 
-const json& Data() {
+const json& BuiltinData() {
   static const json data = json::parse(R"({
     "s": "str", "empty": "", "list": ["a", "b", "c"], "map": {"k": "v", "n": {"x": 1}},
     "f": 2.0, "nested": [[1, 2], [3, 4]]
@@ -28,10 +28,10 @@ const json& Data() {
   return data;
 }
 
-void RunCases(const std::vector<Case>& cases) {
+void RunBuiltinCases(const std::vector<BuiltinCase>& cases) {
   for (const auto& c : cases) {
     try {
-      EXPECT_EQ(Render(c.text, Data()), c.want) << c.text;
+      EXPECT_EQ(Render(c.text, BuiltinData()), c.want) << c.text;
     } catch (const std::exception& e) {
       ADD_FAILURE() << c.text << ": " << e.what();
     }
@@ -39,7 +39,7 @@ void RunCases(const std::vector<Case>& cases) {
 }
 
 TEST(TemplateBuiltinsTest, AndOrReturnTheDecidingValueAndShortCircuit) {
-  RunCases({
+  RunBuiltinCases({
       {"{{ and 1 \"x\" }}", "x"},
       {"{{ and 1 0 \"x\" }}", "0"},
       {"{{ or 0 \"\" \"y\" }}", "y"},
@@ -52,7 +52,7 @@ TEST(TemplateBuiltinsTest, AndOrReturnTheDecidingValueAndShortCircuit) {
 }
 
 TEST(TemplateBuiltinsTest, LenIndexSlice) {
-  RunCases({
+  RunBuiltinCases({
       {"{{ len .s }} {{ len .list }} {{ len .map }}", "3 3 2"},
       {"{{ index .list 1 }} {{ index .map \"k\" }} {{ index .map \"n\" \"x\" }} {{ index .nested 1 "
        "0 }}",
@@ -64,7 +64,7 @@ TEST(TemplateBuiltinsTest, LenIndexSlice) {
 }
 
 TEST(TemplateBuiltinsTest, PrintFamily) {
-  RunCases({
+  RunBuiltinCases({
       {"{{ print 1 2 \"a\" 3 }}", "1 2a3"},
       {"{{ println \"a\" 1 }}", "a 1\n"},
       {"{{ printf \"%s=%d %v %.1f\" \"x\" 5 .list .f }}", "x=5 [a b c] 2.0"},
@@ -73,7 +73,7 @@ TEST(TemplateBuiltinsTest, PrintFamily) {
 }
 
 TEST(TemplateBuiltinsTest, Escapers) {
-  RunCases({
+  RunBuiltinCases({
       {"{{ html \"<a href='x'>&\\\"\" }}", "&lt;a href=&#39;x&#39;&gt;&amp;&#34;"},
       {"{{ js \"it's <b>\" }}", "it\\'s \\u003Cb\\u003E"},
       {"{{ urlquery \"a b&c=d/é\" }}", "a+b%26c%3Dd%2F%C3%A9"},
@@ -81,7 +81,7 @@ TEST(TemplateBuiltinsTest, Escapers) {
 }
 
 TEST(TemplateBuiltinsTest, Comparisons) {
-  RunCases({
+  RunBuiltinCases({
       {"{{ eq 1 1 }} {{ eq 1 2 }} {{ eq \"a\" \"a\" }} {{ eq .f 2.0 }}", "true false true true"},
       {"{{ eq 1 2 3 1 }} {{ eq \"x\" \"a\" \"b\" }}", "true false"},
       {"{{ ne 1 2 }} {{ ne \"a\" \"a\" }}", "true false"},
@@ -93,22 +93,22 @@ TEST(TemplateBuiltinsTest, Comparisons) {
 }
 
 TEST(TemplateBuiltinsTest, ComparisonTypeErrors) {
-  EXPECT_EQ(RenderError("{{ eq 1 1.0 }}", Data()),
+  EXPECT_EQ(RenderError("{{ eq 1 1.0 }}", BuiltinData()),
             "template: t:1:3: executing \"t\" at <eq 1 1.0>: error calling eq: incompatible types "
             "for comparison: int and float64");
-  EXPECT_EQ(RenderError("{{ lt .f 3 }}", Data()),
+  EXPECT_EQ(RenderError("{{ lt .f 3 }}", BuiltinData()),
             "template: t:1:3: executing \"t\" at <lt .f 3>: error calling lt: incompatible types "
             "for comparison: float64 and int");
-  EXPECT_EQ(RenderError("{{ lt true false }}", Data()),
+  EXPECT_EQ(RenderError("{{ lt true false }}", BuiltinData()),
             "template: t:1:3: executing \"t\" at <lt true false>: error calling lt: invalid type "
             "for comparison");
 }
 
 TEST(TemplateBuiltinsTest, IndexErrors) {
-  EXPECT_EQ(RenderError("{{ index .list 5 }}", Data()),
+  EXPECT_EQ(RenderError("{{ index .list 5 }}", BuiltinData()),
             "template: t:1:3: executing \"t\" at <index .list 5>: error calling index: index out "
             "of range: 5");
-  EXPECT_EQ(RenderError("{{ index .s \"x\" }}", Data()),
+  EXPECT_EQ(RenderError("{{ index .s \"x\" }}", BuiltinData()),
             "template: t:1:3: executing \"t\" at <index .s \"x\">: error calling index: cannot "
             "index slice/array "
             "with type string");
@@ -124,7 +124,7 @@ TEST(TemplateBuiltinsTest, AddedFunctionsWinOverBuiltins) {
 TEST(TemplateBuiltinsTest, PrintfFormatMustBeAString) {
   EXPECT_EQ(RenderError("{{ printf 1 }}"),
             "template: t:1:10: executing \"t\" at <1>: expected string; found 1");
-  EXPECT_EQ(RenderError("{{ eq .list .list }}", Data()),
+  EXPECT_EQ(RenderError("{{ eq .list .list }}", BuiltinData()),
             "template: t:1:3: executing \"t\" at <eq .list .list>: error calling eq: "
             "non-comparable type [a b c]: "
             "[]interface {}");

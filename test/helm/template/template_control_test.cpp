@@ -19,7 +19,7 @@ struct Case {
   const char* want;
 };
 
-const json& Data() {
+const json& ControlData() {
   static const json data = json::parse(R"({
     "t": true, "f": false, "zero": 0, "one": 1, "fzero": 0.0, "s": "str", "empty": "",
     "list": ["a", "b", "c"], "nolist": [], "map": {"b": 2, "a": 1, "c": 3}, "nomap": {},
@@ -31,7 +31,7 @@ const json& Data() {
 void RunCases(const std::vector<Case>& cases) {
   for (const auto& c : cases) {
     try {
-      EXPECT_EQ(Render(c.text, Data()), c.want) << c.text;
+      EXPECT_EQ(Render(c.text, ControlData()), c.want) << c.text;
     } catch (const std::exception& e) {
       ADD_FAILURE() << c.text << ": " << e.what();
     }

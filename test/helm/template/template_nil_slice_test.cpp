@@ -17,7 +17,7 @@
 namespace gpuext::helm {
 namespace {
 
-std::string Exec(std::string_view text) {
+std::string ExecNilSlice(std::string_view text) {
   FunctionTable functions = SprigFunctions();
   for (auto& [name, fn] : HelmFunctions()) {
     functions[name] = fn;
@@ -28,13 +28,14 @@ std::string Exec(std::string_view text) {
 }
 
 TEST(TemplateNilSliceTest, EmptyResultsPrintAsEmptyList) {
-  EXPECT_EQ(Exec("{{ rest (list) }}|{{ initial (list) }}|{{ rest (list 1) | toJson }}"),
+  EXPECT_EQ(ExecNilSlice("{{ rest (list) }}|{{ initial (list) }}|{{ rest (list 1) | toJson }}"),
             "[]|[]|[]");
 }
 
 TEST(TemplateNilSliceTest, DISABLED_NilSliceEncodesAsNull) {
   EXPECT_EQ(
-      Exec("{{ rest (list) | toJson }}|{{ initial (list) | toJson }}|{{ concat (list) | toJson }}"),
+      ExecNilSlice(
+          "{{ rest (list) | toJson }}|{{ initial (list) | toJson }}|{{ concat (list) | toJson }}"),
       "null|null|null");
 }
 

@@ -15,12 +15,12 @@ namespace {
 using nlohmann::json;
 using testing::Render;
 
-struct Case {
+struct SyntaxCase {
   const char* text;
   const char* want;
 };
 
-void RunCases(const std::vector<Case>& cases, const json& data = json::object()) {
+void RunSyntaxCases(const std::vector<SyntaxCase>& cases, const json& data = json::object()) {
   for (const auto& c : cases) {
     try {
       EXPECT_EQ(Render(c.text, data), c.want) << c.text;
@@ -31,7 +31,7 @@ void RunCases(const std::vector<Case>& cases, const json& data = json::object())
 }
 
 TEST(TemplateSyntaxTest, TextAndTrimMarkers) {
-  RunCases({
+  RunSyntaxCases({
       {"plain text", "plain text"},
       {"a  {{- \"b\" -}}  c", "abc"},
       {"a \n\t {{- \"b\"}} c", "ab c"},
@@ -47,7 +47,7 @@ TEST(TemplateSyntaxTest, TextAndTrimMarkers) {
 }
 
 TEST(TemplateSyntaxTest, Literals) {
-  RunCases({
+  RunSyntaxCases({
       {"{{ 1 }} {{ -2 }} {{ 0x1F }} {{ 0o17 }} {{ 017 }} {{ 0b101 }} {{ 1_000 }}",
        "1 -2 31 15 15 5 1000"},
       {"{{ 1.5 }} {{ 1e3 }} {{ 1000000.0 }} {{ .5 }}", "1.5 1000 1e+06 0.5"},
@@ -59,7 +59,7 @@ TEST(TemplateSyntaxTest, Literals) {
 }
 
 TEST(TemplateSyntaxTest, PipelinesPassTheValueAsLastArgument) {
-  RunCases(
+  RunSyntaxCases(
       {
           {"{{ \"x\" | printf \"%s-%s\" \"a\" }}", "a-x"},
           {"{{ .name | upper | printf \"<%s>\" }}", "<GPU>"},
@@ -71,7 +71,7 @@ TEST(TemplateSyntaxTest, PipelinesPassTheValueAsLastArgument) {
 }
 
 TEST(TemplateSyntaxTest, Variables) {
-  RunCases(
+  RunSyntaxCases(
       {
           {"{{ $x := 1 }}{{ $x }}", "1"},
           {"{{ $x := 1 }}{{ $x = 2 }}{{ $x }}", "2"},

@@ -21,7 +21,7 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-void WriteFile(const fs::path& path, const std::string& text) {
+void WriteTextFile(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path) << text;
 }
@@ -37,15 +37,15 @@ std::string ReadFile(const fs::path& path) {
 // KUBERNETES_EXEC_INFO and first argument, and prints `credential`.
 fs::path WritePlugin(const fs::path& dir, const std::string& credential, int exit_code = 0) {
   const fs::path plugin = dir / "plugin.sh";
-  WriteFile(dir / "credential.json", credential);
-  WriteFile(plugin, fmt::format("#!/bin/sh\n"
-                                "echo run >> '{0}/runs'\n"
-                                "printf '%s' \"$KUBERNETES_EXEC_INFO\" > '{0}/exec-info'\n"
-                                "printf '%s %s' \"$1\" \"$EXTRA\" > '{0}/args'\n"
-                                "echo 'plugin talks on stderr' >&2\n"
-                                "cat '{0}/credential.json'\n"
-                                "exit {1}\n",
-                                dir.string(), exit_code));
+  WriteTextFile(dir / "credential.json", credential);
+  WriteTextFile(plugin, fmt::format("#!/bin/sh\n"
+                                    "echo run >> '{0}/runs'\n"
+                                    "printf '%s' \"$KUBERNETES_EXEC_INFO\" > '{0}/exec-info'\n"
+                                    "printf '%s %s' \"$1\" \"$EXTRA\" > '{0}/args'\n"
+                                    "echo 'plugin talks on stderr' >&2\n"
+                                    "cat '{0}/credential.json'\n"
+                                    "exit {1}\n",
+                                    dir.string(), exit_code));
   chmod(plugin.c_str(), 0755);
   return plugin;
 }
@@ -156,7 +156,7 @@ TEST(CredentialsTest, CachesExecCredentialUntilExpiry) {
   clock.Advance(9min);
   EXPECT_EQ(credentials.Current().bearer_token, "t1");
   EXPECT_EQ(Runs(dir.path()), 1);
-  WriteFile(dir.path() / "credential.json", Credential(v1, {{"token", "t2"}}));
+  WriteTextFile(dir.path() / "credential.json", Credential(v1, {{"token", "t2"}}));
   clock.Advance(1min);
   EXPECT_EQ(credentials.Current().bearer_token, "t2");
   EXPECT_EQ(Runs(dir.path()), 2);
@@ -172,17 +172,17 @@ TEST(CredentialsTest, RereadsTokenFileWhenItChangesAtMostEveryFewSeconds) {
   gpuext::testing::TempDir dir;
   gpuext::testing::FakeClock clock;
   const fs::path token = dir.path() / "token";
-  WriteFile(token, "first\n");
+  WriteTextFile(token, "first\n");
   Credentials credentials(RestConfig{.server = "https://x", .token_file = token}, clock);
   EXPECT_EQ(credentials.Current().bearer_token, "first");
-  WriteFile(token, "second\n");
+  WriteTextFile(token, "second\n");
   fs::last_write_time(token, fs::last_write_time(token) + 1s);
   // Within the recheck interval the cached token is used.
   EXPECT_EQ(credentials.Current().bearer_token, "first");
   clock.Advance(Credentials::kTokenFileRecheck);
   EXPECT_EQ(credentials.Current().bearer_token, "second");
   // After a 401 the file is read at once.
-  WriteFile(token, "third");
+  WriteTextFile(token, "third");
   fs::last_write_time(token, fs::last_write_time(token) + 2s);
   EXPECT_TRUE(credentials.Invalidate());
   EXPECT_EQ(credentials.Current().bearer_token, "third");
@@ -203,9 +203,9 @@ TEST(CredentialsTest, StaticCredentialsAreNotRotating) {
 
 TEST(InClusterConfigTest, ReadsServiceAccountAndServiceEnv) {
   gpuext::testing::TempDir dir;
-  WriteFile(dir.path() / "token", "sa-token");
-  WriteFile(dir.path() / "ca.crt", "-----BEGIN CERTIFICATE-----\nX\n");
-  WriteFile(dir.path() / "namespace", "garden\n");
+  WriteTextFile(dir.path() / "token", "sa-token");
+  WriteTextFile(dir.path() / "ca.crt", "-----BEGIN CERTIFICATE-----\nX\n");
+  WriteTextFile(dir.path() / "namespace", "garden\n");
   const InClusterOptions options{.root = dir.path(), .host = "10.96.0.1", .port = "443"};
   EXPECT_TRUE(InCluster(options));
   const RestConfig config = InClusterConfig(options);
@@ -219,8 +219,8 @@ TEST(InClusterConfigTest, ReadsServiceAccountAndServiceEnv) {
 
 TEST(InClusterConfigTest, BracketsIpv6Hosts) {
   gpuext::testing::TempDir dir;
-  WriteFile(dir.path() / "token", "t");
-  WriteFile(dir.path() / "ca.crt", "ca");
+  WriteTextFile(dir.path() / "token", "t");
+  WriteTextFile(dir.path() / "ca.crt", "ca");
   const RestConfig config =
       InClusterConfig({.root = dir.path(), .host = "fd00::1", .port = "6443"});
   EXPECT_EQ(config.server, "https://[fd00::1]:6443");

@@ -26,7 +26,7 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-const Resource kConfigMaps{"", "v1", "configmaps"};
+const Resource kConfigMapResource{"", "v1", "configmaps"};
 const Resource kNamespaces{"", "v1", "namespaces", false};
 constexpr const char* kNs = "informer-e2e";
 constexpr const char* kChurnNs = "informer-churn";
@@ -110,7 +110,7 @@ class GatedClient final : public Client {
   std::shared_ptr<std::stop_source> current_;
 };
 
-json ConfigMap(const std::string& name, const std::string& value) {
+json ConfigMapWithValue(const std::string& name, const std::string& value) {
   return {{"apiVersion", "v1"},
           {"kind", "ConfigMap"},
           {"metadata", {{"namespace", kNs}, {"name", name}}},
@@ -133,17 +133,18 @@ TEST(InformerEmulatorTest, ConvergesToTheServerAfterAForced410DuringAWatch) {
     }
   }
   for (int i = 0; i < 20; ++i) {
-    http.Create(kConfigMaps, ConfigMap("cm-" + std::to_string(i), "v0"));
+    http.Create(kConfigMapResource, ConfigMapWithValue("cm-" + std::to_string(i), "v0"));
   }
 
   RecordingHandler recorder;
   // Real time here; short backoffs keep the outage retries quick.
-  Informer informer(client, kConfigMaps, {.ns = kNs, .initial_backoff = 10ms, .max_backoff = 50ms});
+  Informer informer(client, kConfigMapResource,
+                    {.ns = kNs, .initial_backoff = 10ms, .max_backoff = 50ms});
   informer.AddEventHandler(recorder.Handler());
   informer.Start();
   ASSERT_TRUE(informer.WaitForSync({}, 30s));
   ASSERT_EQ(recorder.WaitFor(20).size(), 20U);
-  http.Create(kConfigMaps, ConfigMap("live", "v0"));  // proves the watch is live
+  http.Create(kConfigMapResource, ConfigMapWithValue("live", "v0"));  // proves the watch is live
   ASSERT_EQ(recorder.WaitFor(21).back(), std::string("add ") + kNs + "/live");
   const std::string stale_rv = informer.LastSyncResourceVersion();
 
@@ -151,22 +152,22 @@ TEST(InformerEmulatorTest, ConvergesToTheServerAfterAForced410DuringAWatch) {
   client.Cut();
   std::set<std::string> expected;
   for (int i = 0; i < 5; ++i) {
-    http.Delete(kConfigMaps, {kNs, "cm-" + std::to_string(i)});
+    http.Delete(kConfigMapResource, {kNs, "cm-" + std::to_string(i)});
     expected.insert(std::string("delete ") + kNs + "/cm-" + std::to_string(i));
   }
   for (int i = 5; i < 10; ++i) {
-    http.Patch(kConfigMaps, {kNs, "cm-" + std::to_string(i)}, PatchType::kMerge,
+    http.Patch(kConfigMapResource, {kNs, "cm-" + std::to_string(i)}, PatchType::kMerge,
                {{"data", {{"value", "v1"}}}});
-    const json now = *http.Get(kConfigMaps, {kNs, "cm-" + std::to_string(i)});
+    const json now = *http.Get(kConfigMapResource, {kNs, "cm-" + std::to_string(i)});
     expected.insert(std::string("update ") + kNs + "/cm-" + std::to_string(i) + " ->" +
                     now["metadata"]["resourceVersion"].get<std::string>());
   }
   for (int i = 20; i < 25; ++i) {
-    http.Create(kConfigMaps, ConfigMap("cm-" + std::to_string(i), "v0"));
+    http.Create(kConfigMapResource, ConfigMapWithValue("cm-" + std::to_string(i), "v0"));
     expected.insert(std::string("add ") + kNs + "/cm-" + std::to_string(i));
   }
   for (int i = 0; i < 10; ++i) {  // churn elsewhere, to push the history further
-    http.Create(kConfigMaps,
+    http.Create(kConfigMapResource,
                 {{"metadata", {{"namespace", kChurnNs}, {"name", "churn-" + std::to_string(i)}}}});
   }
   recorder.Clear();
@@ -186,10 +187,10 @@ TEST(InformerEmulatorTest, ConvergesToTheServerAfterAForced410DuringAWatch) {
   EXPECT_EQ(lines.size(), expected.size()) << "no event may be delivered twice";
   EXPECT_EQ(client.lists(), 2) << "the stale resourceVersion must have forced one relist";
   EXPECT_NE(informer.LastSyncResourceVersion(), stale_rv);
-  ExpectStoreEqualsList(informer, http.List(kConfigMaps, {.ns = kNs}));
+  ExpectStoreEqualsList(informer, http.List(kConfigMapResource, {.ns = kNs}));
 
   // And the new watch is live.
-  http.Delete(kConfigMaps, {kNs, "live"});
+  http.Delete(kConfigMapResource, {kNs, "live"});
   EXPECT_EQ(recorder.WaitFor(expected.size() + 1).back(), std::string("delete ") + kNs + "/live");
   informer.Stop();
   server.Stop();

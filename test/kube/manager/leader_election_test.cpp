@@ -135,7 +135,7 @@ class ObservedClock final : public Clock {
 };
 
 // Counts leaders across all candidates from inside the callbacks.
-struct Tally {
+struct LeaderTally {
   std::atomic<int> leaders{0};
   std::atomic<int> most_leaders{0};
 
@@ -151,8 +151,9 @@ struct Tally {
 // One replica: an elector running on its own thread, with callbacks that record what happened.
 class Candidate {
  public:
-  Candidate(std::string id, Client& api, Clock& clock, Tally& tally, metrics::Registry& registry,
-            bool release_on_cancel = true, LeaderElectionOptions timing = {})
+  Candidate(std::string id, Client& api, Clock& clock, LeaderTally& tally,
+            metrics::Registry& registry, bool release_on_cancel = true,
+            LeaderElectionOptions timing = {})
       : client_(api), clock_(clock), tally_(tally) {
     timing.lease_namespace = kNamespace;
     timing.lease_name = kLeaseName;
@@ -216,7 +217,7 @@ class Candidate {
  private:
   PartitionableClient client_;
   Clock& clock_;
-  Tally& tally_;
+  LeaderTally& tally_;
   std::unique_ptr<LeaderElector> elector_;
   std::atomic<bool> running_{false};
   template <typename T>
@@ -307,7 +308,7 @@ class LeaderElectionTest : public ::testing::Test {
   gpuext::testing::FakeClock clock_;
   ObservedClock observed_{clock_};
   metrics::Registry registry_;
-  Tally tally_;
+  LeaderTally tally_;
   std::vector<std::unique_ptr<Candidate>> candidates_;
 };
 
@@ -462,7 +463,7 @@ TEST_F(LeaderElectionTest, TwoCandidatesOnRealTimeNeverLeadTogether) {
   RealClock& real = RealClock::Instance();
   const LeaderElectionOptions fast = {
       .lease_duration = 2s, .renew_deadline = 1500ms, .retry_period = 250ms};
-  Tally tally;
+  LeaderTally tally;
   std::vector<std::unique_ptr<Candidate>> pair;
   pair.push_back(std::make_unique<Candidate>("a", *api_, real, tally, registry_, false, fast));
   pair.push_back(std::make_unique<Candidate>("b", *api_, real, tally, registry_, false, fast));

@@ -16,10 +16,10 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-constexpr const char* kNs = "shoot--dev--gpu1";
+constexpr const char* kShootNamespace = "shoot--dev--gpu1";
 const kube::Resource kDaemonSets{"apps", "v1", "daemonsets"};
 const kube::Resource kConfigMaps{"", "v1", "configmaps"};
-const kube::Resource kNamespaces{"", "v1", "namespaces", false};
+const kube::Resource kNamespaceResource{"", "v1", "namespaces", false};
 
 // The RestMapper's answer for the kinds these tests use.
 kube::Resource Resolve(const std::string& api_version, const std::string& kind) {
@@ -30,7 +30,7 @@ kube::Resource Resolve(const std::string& api_version, const std::string& kind) 
     return kConfigMaps;
   }
   if (kind == "Namespace" && api_version == "v1") {
-    return kNamespaces;
+    return kNamespaceResource;
   }
   throw Error(ErrorCode::kNotFound, "no resource for " + api_version + " " + kind);
 }
@@ -59,12 +59,14 @@ data: {a: "1"}
 class ResourceManagerSimulatorTest : public ::testing::Test {
  protected:
   void Deploy(const std::string& yaml, bool keep = false) {
-    mrs_.Deploy({.ns = kNs,
+    mrs_.Deploy({.ns = kShootNamespace,
                  .name = "extension-gpu",
                  .data = {{"objects.yaml", yaml}},
                  .keep_objects = keep});
   }
-  gardener::ManagedResourceHealth Health() { return mrs_.CheckHealth(kNs, "extension-gpu"); }
+  gardener::ManagedResourceHealth Health() {
+    return mrs_.CheckHealth(kShootNamespace, "extension-gpu");
+  }
 
   testing::FakeClock clock_;
   kube::testing::FakeClient seed_{{.clock = &clock_}};
@@ -78,14 +80,14 @@ TEST_F(ResourceManagerSimulatorTest, AppliesObjectsWithInjectedLabelsAndReportsH
   grm_.SyncOnce();
   const json ds = shoot_.Get(kDaemonSets, {"gpu-operator", "gpu-node-agent"}).value();
   EXPECT_EQ(ds["metadata"]["labels"]["shoot.gardener.cloud/no-cleanup"], "true");
-  EXPECT_TRUE(shoot_.Get(kNamespaces, {"", "gpu-operator"}).has_value());
+  EXPECT_TRUE(shoot_.Get(kNamespaceResource, {"", "gpu-operator"}).has_value());
   EXPECT_TRUE(shoot_.Get(kConfigMaps, {"gpu-operator", "agent-config"}).has_value());
 
   // The DaemonSet has no status yet: applied, not healthy, progressing.
   auto health = Health();
   EXPECT_FALSE(health.healthy);
   EXPECT_THAT(health.message, HasSubstr("gpu-node-agent"));
-  const json conditions = seed_.Get(gardener::kManagedResources, {kNs, "extension-gpu"})
+  const json conditions = seed_.Get(gardener::kManagedResources, {kShootNamespace, "extension-gpu"})
                               .value()["status"]["conditions"];
   EXPECT_EQ(conditions[0]["status"], "True");   // ResourcesApplied
   EXPECT_EQ(conditions[1]["status"], "False");  // ResourcesHealthy
@@ -126,21 +128,21 @@ TEST_F(ResourceManagerSimulatorTest, PrunesWhatANewVersionDropsUnlessKeepObjects
 TEST_F(ResourceManagerSimulatorTest, DeletionRemovesObjectsThenTheFinalizer) {
   Deploy(kObjects);
   grm_.SyncOnce();
-  mrs_.Destroy(kNs, "extension-gpu");
+  mrs_.Destroy(kShootNamespace, "extension-gpu");
   // Still there: the resource manager's finalizer holds it until the objects are gone.
-  ASSERT_TRUE(mrs_.CheckHealth(kNs, "extension-gpu").exists);
+  ASSERT_TRUE(mrs_.CheckHealth(kShootNamespace, "extension-gpu").exists);
   grm_.SyncOnce();
-  EXPECT_FALSE(mrs_.CheckHealth(kNs, "extension-gpu").exists);
+  EXPECT_FALSE(mrs_.CheckHealth(kShootNamespace, "extension-gpu").exists);
   EXPECT_FALSE(shoot_.Get(kDaemonSets, {"gpu-operator", "gpu-node-agent"}).has_value());
 }
 
 TEST_F(ResourceManagerSimulatorTest, KeepObjectsSurvivesDeletion) {
   Deploy(kObjects);
   grm_.SyncOnce();
-  mrs_.SetKeepObjects(kNs, "extension-gpu", true);
-  mrs_.Destroy(kNs, "extension-gpu");
+  mrs_.SetKeepObjects(kShootNamespace, "extension-gpu", true);
+  mrs_.Destroy(kShootNamespace, "extension-gpu");
   grm_.SyncOnce();
-  EXPECT_FALSE(mrs_.CheckHealth(kNs, "extension-gpu").exists);
+  EXPECT_FALSE(mrs_.CheckHealth(kShootNamespace, "extension-gpu").exists);
   EXPECT_TRUE(shoot_.Get(kDaemonSets, {"gpu-operator", "gpu-node-agent"}).has_value());
 }
 

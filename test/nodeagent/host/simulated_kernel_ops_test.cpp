@@ -28,7 +28,7 @@ using ::testing::Not;
 constexpr const char* kRelease = "6.12.72-cloud-amd64";
 constexpr const char* kVermagic = "6.12.72-cloud-amd64 SMP preempt mod_unload modversions ";
 
-std::string Slurp(const fs::path& path) {
+std::string ReadSimulatedFile(const fs::path& path) {
   std::ifstream in(path);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
@@ -65,7 +65,7 @@ class SimulatedKernelOpsTest : public ::testing::Test {
 
   [[nodiscard]] fs::path Root() const { return dir_.path() / "run/nvidia/driver.d/t"; }
   [[nodiscard]] std::string HostFile(const std::string& rel) const {
-    return Slurp(dir_.path() / rel);
+    return ReadSimulatedFile(dir_.path() / rel);
   }
 
   TempDir dir_;
@@ -179,7 +179,7 @@ TEST_F(SimulatedKernelOpsTest, MknodAndSysfsWritesLandInTheTree) {
   EXPECT_EQ(fs::status(dir_.path() / "dev/nvidia0").permissions() & fs::perms::all,
             static_cast<fs::perms>(0666));
   kernel_.WriteSysfs(host_.FirmwareClassPath(), "/run/nvidia/driver/lib/firmware");
-  EXPECT_EQ(Slurp(host_.FirmwareClassPath()), "/run/nvidia/driver/lib/firmware");
+  EXPECT_EQ(ReadSimulatedFile(host_.FirmwareClassPath()), "/run/nvidia/driver/lib/firmware");
 }
 
 TEST(SimulatedKernelOpsConstructionTest, NeedsAModinfoReader) {

@@ -24,7 +24,7 @@ using gpuext::testing::FakeClock;
 using gpuext::testing::TempDir;
 using ::testing::HasSubstr;
 
-std::string Slurp(const fs::path& path) {
+std::string ReadWholeFile(const fs::path& path) {
   std::ifstream in(path);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
@@ -56,7 +56,7 @@ TEST(StatusWriterTest, WritesTheProgressRecordUnderRunNvidia) {
                 .bytes_total = 4096,
                 .eta_seconds = 3,
                 .message = "kernel part 580.95.05"});
-  const nlohmann::json doc = nlohmann::json::parse(Slurp(host.StatusFile()));
+  const nlohmann::json doc = nlohmann::json::parse(ReadWholeFile(host.StatusFile()));
   EXPECT_EQ(doc, nlohmann::json::parse(R"({"phase": "Downloading", "bytesDone": 1024,
       "bytesTotal": 4096, "etaSeconds": 3, "message": "kernel part 580.95.05",
       "updateTime": "2026-01-01T00:00:00Z"})"));
@@ -69,7 +69,7 @@ TEST(StatusWriterTest, LeavesUnknownValuesOut) {
   FakeClock clock;
   StatusWriter writer(dir.path() / "status.json", clock);
   writer.Write({.phase = Phase::kDetecting, .message = "scanning PCI"});
-  const nlohmann::json doc = nlohmann::json::parse(Slurp(dir.path() / "status.json"));
+  const nlohmann::json doc = nlohmann::json::parse(ReadWholeFile(dir.path() / "status.json"));
   EXPECT_FALSE(doc.contains("bytesTotal"));
   EXPECT_FALSE(doc.contains("etaSeconds"));
   EXPECT_EQ(ReadStatusFile(dir.path() / "status.json"),
@@ -94,7 +94,7 @@ TEST(StatusWriterTest, ReplacesTheFileInsteadOfRewritingIt) {
   ASSERT_GT(n, 0);
   EXPECT_THAT(std::string(buf, static_cast<size_t>(n)), HasSubstr("\"first\""));
   EXPECT_EQ(ReadStatusFile(path)->message, "second");
-  EXPECT_THAT(Slurp(path), HasSubstr("2026-01-01T00:00:05Z"));
+  EXPECT_THAT(ReadWholeFile(path), HasSubstr("2026-01-01T00:00:05Z"));
   EXPECT_EQ(writer.Last()->phase, Phase::kReady);
   // No temporary file is left next to it.
   std::vector<std::string> names;

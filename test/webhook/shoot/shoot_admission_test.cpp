@@ -25,7 +25,7 @@ json Review(const std::string& operation, const json& object, const json& old_ob
   return testing::ShootReview(operation, object, old_object, "alice");
 }
 
-json Shoot(json workers, json extensions) {
+json ShootToAdmit(json workers, json extensions) {
   return {{"apiVersion", "core.gardener.cloud/v1beta1"},
           {"kind", "Shoot"},
           {"metadata", {{"name", "gpu"}, {"namespace", "garden-dev"}}},
@@ -51,7 +51,7 @@ TEST(ShootAdmissionTest, ReadsGpuCountsAsQuantities) {
 }
 
 TEST(ShootAdmissionTest, FindsTheProfileInBothSpellings) {
-  auto ref = CloudProfileOf(Shoot(json::array(), json::array()));
+  auto ref = CloudProfileOf(ShootToAdmit(json::array(), json::array()));
   ASSERT_TRUE(ref);
   EXPECT_EQ(ref->name, "aws");
   json old_style = {{"spec", {{"cloudProfileName", "gcp"}}}};
@@ -65,8 +65,8 @@ TEST(ShootAdmissionTest, FindsTheProfileInBothSpellings) {
 
 TEST(ShootAdmissionTest, CheckboxBecomesAJsonPatchOnTheGpuPool) {
   ShootMutatorHandler handler(Lookup());
-  json shoot = Shoot({{{"name", "a100"}, {"machine", {{"type", "p4d.24xlarge"}}}}},
-                     {{{"type", "nvidia-gpu"}}});
+  json shoot = ShootToAdmit({{{"name", "a100"}, {"machine", {{"type", "p4d.24xlarge"}}}}},
+                            {{{"type", "nvidia-gpu"}}});
   json response = gardener::HandleAdmissionReview(Review("CREATE", shoot), handler);
   ASSERT_TRUE(response["response"]["allowed"].get<bool>()) << response.dump();
   EXPECT_EQ(response["response"]["patchType"], "JSONPatch");
@@ -77,8 +77,8 @@ TEST(ShootAdmissionTest, CheckboxBecomesAJsonPatchOnTheGpuPool) {
 
 TEST(ShootAdmissionTest, WarningsReachTheResponse) {
   ShootMutatorHandler handler(Lookup());
-  json shoot =
-      Shoot({{{"name", "cpu"}, {"machine", {{"type", "m5.large"}}}}}, {{{"type", "nvidia-gpu"}}});
+  json shoot = ShootToAdmit({{{"name", "cpu"}, {"machine", {{"type", "m5.large"}}}}},
+                            {{{"type", "nvidia-gpu"}}});
   json response = gardener::HandleAdmissionReview(Review("CREATE", shoot), handler);
   ASSERT_TRUE(response["response"].contains("warnings")) << response.dump();
   EXPECT_NE(response["response"]["warnings"][0].get<std::string>().find("no worker pool has a GPU"),
@@ -94,7 +94,7 @@ TEST(ShootAdmissionTest, ValidatorDeniesWithTheFieldAndTheFix) {
       {"systemComponents", {{"allow", false}}},
       {"cri", {{"name", "docker"}, {"containerRuntimes", {{{"type", "nvidia"}}}}}}};
   json response = gardener::HandleAdmissionReview(
-      Review("CREATE", Shoot({pool}, {{{"type", "nvidia-gpu"}}})), handler);
+      Review("CREATE", ShootToAdmit({pool}, {{{"type", "nvidia-gpu"}}})), handler);
   EXPECT_FALSE(response["response"]["allowed"].get<bool>());
   EXPECT_EQ(response["response"]["status"]["code"], 422);
   EXPECT_NE(response["response"]["status"]["message"].get<std::string>().find(
@@ -107,7 +107,7 @@ TEST(ShootAdmissionTest, ValidatorDeniesWithTheFieldAndTheFix) {
 TEST(ShootAdmissionTest, UnrelatedUpdatesSkipTheProfileLookup) {
   int calls = 0;
   ShootValidatorHandler handler(Lookup(&calls), {"gardenlinux"});
-  json shoot = Shoot(json::array(), {{{"type", "nvidia-gpu"}}});
+  json shoot = ShootToAdmit(json::array(), {{{"type", "nvidia-gpu"}}});
   json relabelled = shoot;
   relabelled["metadata"]["labels"] = {{"a", "b"}};
   json response = gardener::HandleAdmissionReview(Review("UPDATE", relabelled, shoot), handler);

@@ -41,7 +41,7 @@ constexpr int kIterations = 3000;  // about 20 s in the Check build on 2 cores
 constexpr auto kTimeBudget = std::chrono::seconds(120);
 constexpr int kMinIterations = 500;
 
-const json kProfile = json::parse(R"({
+const json kFuzzProfile = json::parse(R"({
   "apiVersion": "core.gardener.cloud/v1beta1", "kind": "CloudProfile", "metadata": {"name": "aws"},
   "spec": {
     "machineTypes": [{"name": "p4d.24xlarge", "gpu": "8"}, {"name": "g4dn.xlarge", "gpu": 1},
@@ -271,7 +271,7 @@ class Fuzzer {
   }
 
   json Profile() {
-    json profile = kProfile;
+    json profile = kFuzzProfile;
     if (Chance(30))
       Edit(profile);
     return profile;
@@ -281,7 +281,7 @@ class Fuzzer {
   std::mt19937 rng_;
 };
 
-json Review(const std::string& operation, const json& object, const json& old_object) {
+json FuzzReview(const std::string& operation, const json& object, const json& old_object) {
   return testing::ShootReview(operation, object, old_object, "fuzz");
 }
 
@@ -314,7 +314,7 @@ json CheckResponse(const json& review, const json& reply, bool well_formed, int 
 
 TEST(ShootFuzzTest, RandomShootsNeverCrashOrFailInternally) {
   Fuzzer fuzz(kSeed);
-  json profile = kProfile;
+  json profile = kFuzzProfile;
   CloudProfileLookup lookup = [&profile](const CloudProfileRef& ref) -> std::optional<json> {
     if (ref.name == "aws")
       return profile;
@@ -349,7 +349,7 @@ TEST(ShootFuzzTest, RandomShootsNeverCrashOrFailInternally) {
 
     // The AdmissionReview path, as kube-apiserver calls it: mutate, then validate the result.
     const std::string operation = update ? "UPDATE" : "CREATE";
-    const json mutate_review = Review(operation, shoot, old_shoot);
+    const json mutate_review = FuzzReview(operation, shoot, old_shoot);
     json reply;
     ASSERT_NO_THROW(reply = gardener::HandleAdmissionReview(mutate_review, mutator))
         << "iteration " << iteration;
@@ -359,7 +359,7 @@ TEST(ShootFuzzTest, RandomShootsNeverCrashOrFailInternally) {
       admitted =
           shoot.patch(json::parse(Base64Decode(reply["response"]["patch"].get<std::string>())));
     }
-    const json validate_review = Review(operation, admitted, old_shoot);
+    const json validate_review = FuzzReview(operation, admitted, old_shoot);
     ASSERT_NO_THROW(reply = gardener::HandleAdmissionReview(validate_review, validator))
         << "iteration " << iteration;
     CheckResponse(validate_review, reply, true, iteration);

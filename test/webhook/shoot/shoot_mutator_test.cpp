@@ -19,7 +19,7 @@ json Pool(const std::string& name, const std::string& machine_type, json cri = n
   return pool;
 }
 
-json Shoot(json workers, json extensions = nullptr) {
+json ShootToMutate(json workers, json extensions = nullptr) {
   json shoot = {{"apiVersion", "core.gardener.cloud/v1beta1"},
                 {"kind", "Shoot"},
                 {"metadata", {{"name", "gpu"}, {"namespace", "garden-dev"}}},
@@ -33,7 +33,7 @@ const json kNvidiaCri = {{"name", "containerd"}, {"containerRuntimes", {{{"type"
 const json kCheckbox = {{{"type", "nvidia-gpu"}}};
 
 TEST(ShootMutatorTest, PoolRuntimeAddsTheExtension) {
-  json shoot = Shoot({Pool("gpu", "g4dn.xlarge", kNvidiaCri), Pool("cpu", "m5.large")});
+  json shoot = ShootToMutate({Pool("gpu", "g4dn.xlarge", kNvidiaCri), Pool("cpu", "m5.large")});
   auto result = MutateShoot(nullptr, shoot, kGpus);
   EXPECT_TRUE(result.changed);
   EXPECT_EQ(shoot["spec"]["extensions"], kCheckbox);
@@ -42,9 +42,9 @@ TEST(ShootMutatorTest, PoolRuntimeAddsTheExtension) {
 }
 
 TEST(ShootMutatorTest, CheckboxGivesEveryGpuPoolContainerdAndTheRuntime) {
-  json shoot = Shoot({Pool("a100", "p4d.24xlarge"), Pool("cpu", "m5.large"),
-                      Pool("t4", "g4dn.xlarge", {{"name", "containerd"}})},
-                     kCheckbox);
+  json shoot = ShootToMutate({Pool("a100", "p4d.24xlarge"), Pool("cpu", "m5.large"),
+                              Pool("t4", "g4dn.xlarge", {{"name", "containerd"}})},
+                             kCheckbox);
   auto result = MutateShoot(nullptr, shoot, kGpus);
   EXPECT_TRUE(result.changed);
   const json& workers = shoot["spec"]["provider"]["workers"];
@@ -56,14 +56,14 @@ TEST(ShootMutatorTest, CheckboxGivesEveryGpuPoolContainerdAndTheRuntime) {
 
 TEST(ShootMutatorTest, KeepsOtherRuntimesAndUnrelatedCriFields) {
   json cri = {{"name", "containerd"}, {"containerRuntimes", {{{"type", "gvisor"}}}}};
-  json shoot = Shoot({Pool("a100", "p4d.24xlarge", cri)}, kCheckbox);
+  json shoot = ShootToMutate({Pool("a100", "p4d.24xlarge", cri)}, kCheckbox);
   MutateShoot(nullptr, shoot, kGpus);
   EXPECT_EQ(shoot["spec"]["provider"]["workers"][0]["cri"]["containerRuntimes"],
             json({{{"type", "gvisor"}}, {{"type", "nvidia"}}}));
 }
 
 TEST(ShootMutatorTest, LeavesAForeignCriNameForTheValidatorToRefuse) {
-  json shoot = Shoot({Pool("a100", "p4d.24xlarge", {{"name", "docker"}})}, kCheckbox);
+  json shoot = ShootToMutate({Pool("a100", "p4d.24xlarge", {{"name", "docker"}})}, kCheckbox);
   MutateShoot(nullptr, shoot, kGpus);
   EXPECT_EQ(shoot["spec"]["provider"]["workers"][0]["cri"]["name"], "docker");
 }
@@ -74,7 +74,7 @@ TEST(ShootMutatorTest, ConfiguredPoolsAreUsedExactly) {
                        {{"apiVersion", "gpu.extensions.gardener.cloud/v1alpha1"},
                         {"kind", "GPUConfig"},
                         {"pools", {"cpu"}}}}}};
-  json shoot = Shoot({Pool("a100", "p4d.24xlarge"), Pool("cpu", "m5.large")}, extensions);
+  json shoot = ShootToMutate({Pool("a100", "p4d.24xlarge"), Pool("cpu", "m5.large")}, extensions);
   MutateShoot(nullptr, shoot, kGpus);
   const json& workers = shoot["spec"]["provider"]["workers"];
   EXPECT_FALSE(workers[0].contains("cri"));  // has GPUs but is not listed
@@ -83,7 +83,7 @@ TEST(ShootMutatorTest, ConfiguredPoolsAreUsedExactly) {
 
 TEST(ShootMutatorTest, DisabledEntryIsNeverReEnabled) {
   json extensions = {{{"type", "nvidia-gpu"}, {"disabled", true}}};
-  json shoot = Shoot({Pool("gpu", "g4dn.xlarge", kNvidiaCri)}, extensions);
+  json shoot = ShootToMutate({Pool("gpu", "g4dn.xlarge", kNvidiaCri)}, extensions);
   auto result = MutateShoot(nullptr, shoot, kGpus);
   EXPECT_FALSE(result.changed);
   EXPECT_EQ(shoot["spec"]["extensions"], extensions);
@@ -92,9 +92,9 @@ TEST(ShootMutatorTest, DisabledEntryIsNeverReEnabled) {
 TEST(ShootMutatorTest, UntickingRemovesTheRuntimeFromEveryPool) {
   json cri_with_gvisor = {{"name", "containerd"},
                           {"containerRuntimes", {{{"type", "gvisor"}}, {{"type", "nvidia"}}}}};
-  json old_shoot =
-      Shoot({Pool("a100", "p4d.24xlarge", kNvidiaCri), Pool("t4", "g4dn.xlarge", cri_with_gvisor)},
-            kCheckbox);
+  json old_shoot = ShootToMutate(
+      {Pool("a100", "p4d.24xlarge", kNvidiaCri), Pool("t4", "g4dn.xlarge", cri_with_gvisor)},
+      kCheckbox);
   json shoot = old_shoot;
   shoot["spec"].erase("extensions");
   auto result = MutateShoot(old_shoot, shoot, kGpus);
@@ -106,7 +106,7 @@ TEST(ShootMutatorTest, UntickingRemovesTheRuntimeFromEveryPool) {
 }
 
 TEST(ShootMutatorTest, RuntimeRemovedByTheUserFromAnExistingPoolStaysRemoved) {
-  json old_shoot = Shoot(
+  json old_shoot = ShootToMutate(
       {Pool("a100", "p4d.24xlarge", kNvidiaCri), Pool("t4", "g4dn.xlarge", kNvidiaCri)}, kCheckbox);
   json shoot = old_shoot;
   shoot["spec"]["provider"]["workers"][1]["cri"] = {{"name", "containerd"}};
@@ -115,7 +115,7 @@ TEST(ShootMutatorTest, RuntimeRemovedByTheUserFromAnExistingPoolStaysRemoved) {
 }
 
 TEST(ShootMutatorTest, NewGpuPoolOnATickedShootGetsTheRuntime) {
-  json old_shoot = Shoot({Pool("a100", "p4d.24xlarge", kNvidiaCri)}, kCheckbox);
+  json old_shoot = ShootToMutate({Pool("a100", "p4d.24xlarge", kNvidiaCri)}, kCheckbox);
   json shoot = old_shoot;
   shoot["spec"]["provider"]["workers"].push_back(Pool("t4", "g4dn.xlarge"));
   shoot["spec"]["provider"]["workers"].push_back(Pool("cpu", "m5.large"));
@@ -126,8 +126,8 @@ TEST(ShootMutatorTest, NewGpuPoolOnATickedShootGetsTheRuntime) {
 }
 
 TEST(ShootMutatorTest, LastPoolDroppingTheRuntimeRemovesTheExtension) {
-  json old_shoot = Shoot({Pool("a100", "p4d.24xlarge", kNvidiaCri)},
-                         {{{"type", "shoot-dns-service"}}, {{"type", "nvidia-gpu"}}});
+  json old_shoot = ShootToMutate({Pool("a100", "p4d.24xlarge", kNvidiaCri)},
+                                 {{{"type", "shoot-dns-service"}}, {{"type", "nvidia-gpu"}}});
   json shoot = old_shoot;
   shoot["spec"]["provider"]["workers"][0].erase("cri");
   auto result = MutateShoot(old_shoot, shoot, kGpus);
@@ -136,7 +136,7 @@ TEST(ShootMutatorTest, LastPoolDroppingTheRuntimeRemovesTheExtension) {
 }
 
 TEST(ShootMutatorTest, TickedShootWithoutGpuPoolsKeepsTheExtensionAndWarns) {
-  json shoot = Shoot({Pool("cpu", "m5.large")}, kCheckbox);
+  json shoot = ShootToMutate({Pool("cpu", "m5.large")}, kCheckbox);
   auto result = MutateShoot(nullptr, shoot, kGpus);
   EXPECT_FALSE(result.changed);
   ASSERT_EQ(result.warnings.size(), 1u);
@@ -144,7 +144,7 @@ TEST(ShootMutatorTest, TickedShootWithoutGpuPoolsKeepsTheExtensionAndWarns) {
 }
 
 TEST(ShootMutatorTest, IsIdempotent) {
-  json shoot = Shoot({Pool("a100", "p4d.24xlarge"), Pool("gpu", "m5.large", kNvidiaCri)});
+  json shoot = ShootToMutate({Pool("a100", "p4d.24xlarge"), Pool("gpu", "m5.large", kNvidiaCri)});
   MutateShoot(nullptr, shoot, kGpus);
   json once = shoot;
   auto second = MutateShoot(nullptr, shoot, kGpus);
@@ -155,8 +155,8 @@ TEST(ShootMutatorTest, IsIdempotent) {
 TEST(ShootMutatorTest, OddShapesAreLeftForTheValidator) {
   for (json shoot :
        {json::object(), json({{"spec", 1}}), json({{"spec", {{"provider", {{"workers", "x"}}}}}}),
-        Shoot({1, Pool("a", "p4d.24xlarge", {{"containerRuntimes", "nvidia"}})}),
-        Shoot({Pool("a", "p4d.24xlarge")}, "not-a-list")}) {
+        ShootToMutate({1, Pool("a", "p4d.24xlarge", {{"containerRuntimes", "nvidia"}})}),
+        ShootToMutate({Pool("a", "p4d.24xlarge")}, "not-a-list")}) {
     EXPECT_NO_THROW(MutateShoot(nullptr, shoot, kGpus)) << shoot.dump();
   }
 }

@@ -31,7 +31,7 @@ using testing::kT2;
 using ::testing::ThrowsMessage;
 using testing::WithManagedFields;
 
-struct Case {
+struct ApplyCase {
   std::string name;
   std::optional<json> live;
   json applied;
@@ -40,8 +40,8 @@ struct Case {
   json want;
 };
 
-void RunCases(const std::vector<Case>& cases, const PatchSchema* schema) {
-  for (const Case& c : cases) {
+void RunApplyCases(const std::vector<ApplyCase>& cases, const PatchSchema* schema) {
+  for (const ApplyCase& c : cases) {
     SCOPED_TRACE(c.name);
     const json got =
         ServerSideApply(c.live ? &*c.live : nullptr, c.applied, c.manager, c.force, schema, kT2);
@@ -75,7 +75,7 @@ TEST(ServerSideApplyTest, CreatesAndPrunes) {
       "metadata": {"name": "web", "namespace": "default"},
       "spec": {"template": {"spec": {"containers": [{"name": "app", "image": "nginx:1"}]}}}})");
 
-  RunCases(
+  RunApplyCases(
       {
           {"create records the applied fields", std::nullopt, Deployment(), "kubectl", false,
            WithManagedFields(Deployment(), {Entry("kubectl", "Apply", kT2, kDeploymentFields)})},
@@ -132,7 +132,7 @@ TEST(ServerSideApplyTest, KeepsWhatOtherManagersOwn) {
   const json live_shared = WithManagedFields(
       replicas_by_other, {Entry("other", "Apply", kT0, R"({"f:spec": {"f:replicas": {}}})")});
 
-  RunCases(
+  RunApplyCases(
       {
           {"a field another manager owns stays when the applier drops it", live, applied, "kubectl",
            false, want},
@@ -219,7 +219,7 @@ TEST(ServerSideApplyTest, ForceTakesOwnership) {
 
   const json live_only_replicas = WithManagedFields(
       live_object, {Entry("hpa", "Update", kT0, R"({"f:spec": {"f:replicas": {}}})")});
-  RunCases(
+  RunApplyCases(
       {
           {"the conflicting field moves to the applier", live, Deployment(), "kubectl", true,
            WithManagedFields(want, {Entry("other", "Apply", kT0, R"({"f:spec": {"f:paused": {}}})"),
@@ -247,10 +247,10 @@ TEST(ServerSideApplyTest, MergesSetsAndTreatsListsAtomicallyWithoutSchema) {
        {"fieldsType", "FieldsV1"},
        {"fieldsV1", json::parse(R"({"f:metadata": {"f:finalizers": {"v:\"a\"": {}}}})")}},
       Entry("other", "Update", kT0, R"({"f:metadata": {"f:finalizers": {"v:\"b\"": {}}}})")};
-  RunCases({{"a set merges item by item", cm_live, cm_applied, "kubectl", false, cm_want}},
-           PatchSchema::ForKind("", "ConfigMap"));
+  RunApplyCases({{"a set merges item by item", cm_live, cm_applied, "kubectl", false, cm_want}},
+                PatchSchema::ForKind("", "ConfigMap"));
 
-  RunCases(
+  RunApplyCases(
       {{"without a schema every list is one value and every map merges", std::nullopt, Deployment(),
         "kubectl", false, WithManagedFields(Deployment(), {Entry("kubectl", "Apply", kT2, R"({
                "f:metadata": {"f:labels": {"f:app": {}}},

@@ -65,15 +65,15 @@ void CheckMap(const Node& node, const json& list, const std::string& path, Field
   }
 }
 
-void Walk(const Node& node, const json& value, const std::string& path, bool root,
-          FieldErrorList& out) {
+void WalkListTypes(const Node& node, const json& value, const std::string& path, bool root,
+                   FieldErrorList& out) {
   if (value.is_array() && node.list_type == "set") {
     CheckSet(value, path, out);
   } else if (value.is_array() && node.list_type == "map") {
     CheckMap(node, value, path, out);
   }
   ForEachChild(node, value, path, root, [&](const ChildRef& child) {
-    Walk(child.schema, child.value, child.path, false, out);
+    WalkListTypes(child.schema, child.value, child.path, false, out);
   });
 }
 
@@ -81,7 +81,7 @@ void Walk(const Node& node, const json& value, const std::string& path, bool roo
 
 FieldErrorList ValidateListTypes(const Node& root, const json& object) {
   FieldErrorList errors;
-  Walk(root, object, "", true, errors);
+  WalkListTypes(root, object, "", true, errors);
   return errors;
 }
 

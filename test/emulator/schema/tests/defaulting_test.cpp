@@ -10,7 +10,7 @@ namespace {
 
 using testing::Json;
 
-struct Case {
+struct DefaultingCase {
   std::string name;
   std::string schema;
   std::string object;
@@ -18,7 +18,7 @@ struct Case {
 };
 
 // A schema exercising defaults at every level.
-constexpr std::string_view kSchema = R"({
+constexpr std::string_view kDefaultingSchema = R"({
   "type": "object",
   "properties": {
     "spec": {
@@ -63,46 +63,47 @@ constexpr std::string_view kSchema = R"({
 })";
 
 TEST(ApplyDefaultsTest, FollowsKubernetesDefaulting) {
-  const std::vector<Case> cases = {
+  const std::vector<DefaultingCase> cases = {
       {"missing properties get their defaults, nested defaults apply inside defaults",
-       std::string(kSchema), R"({"spec": {}})",
+       std::string(kDefaultingSchema), R"({"spec": {}})",
        R"({"spec": {"replicas": 1, "mode": "auto", "label": "x",
                     "strategy": {"type": "RollingUpdate", "maxSurge": "25%"}}})"},
-      {"set values are never overridden", std::string(kSchema),
+      {"set values are never overridden", std::string(kDefaultingSchema),
        R"({"spec": {"replicas": 0, "mode": "", "label": "y",
                     "strategy": {"type": "Recreate", "maxSurge": 2}}})",
        R"({"spec": {"replicas": 0, "mode": "", "label": "y",
                     "strategy": {"type": "Recreate", "maxSurge": 2}}})"},
-      {"a null that is not nullable is defaulted, a nullable null is kept", std::string(kSchema),
+      {"a null that is not nullable is defaulted, a nullable null is kept",
+       std::string(kDefaultingSchema),
        R"({"spec": {"replicas": null, "label": null, "strategy": {}}})",
        R"({"spec": {"replicas": 1, "mode": "auto", "label": null,
                     "strategy": {"type": "RollingUpdate", "maxSurge": "25%"}}})"},
       {"objects without a default are not created, but existing ones are defaulted",
-       std::string(kSchema), R"({"spec": {"optional": {}, "strategy": {}}})",
+       std::string(kDefaultingSchema), R"({"spec": {"optional": {}, "strategy": {}}})",
        R"({"spec": {"replicas": 1, "mode": "auto", "label": "x", "optional": {"enabled": false},
                     "strategy": {"type": "RollingUpdate", "maxSurge": "25%"}}})"},
-      {"defaults apply inside array items", std::string(kSchema),
+      {"defaults apply inside array items", std::string(kDefaultingSchema),
        R"({"spec": {"strategy": {}, "ports": [{"port": 80}, {"port": 53, "protocol": "UDP"}]}})",
        R"({"spec": {"replicas": 1, "mode": "auto", "label": "x",
                     "strategy": {"type": "RollingUpdate", "maxSurge": "25%"},
                     "ports": [{"port": 80, "protocol": "TCP"}, {"port": 53, "protocol": "UDP"}]}})"},
-      {"null array items take the items default", std::string(kSchema),
+      {"null array items take the items default", std::string(kDefaultingSchema),
        R"({"spec": {"strategy": {}, "weights": [1, null]}})",
        R"({"spec": {"replicas": 1, "mode": "auto", "label": "x",
                     "strategy": {"type": "RollingUpdate", "maxSurge": "25%"},
                     "weights": [1, 7]}})"},
-      {"defaults apply inside additionalProperties values", std::string(kSchema),
+      {"defaults apply inside additionalProperties values", std::string(kDefaultingSchema),
        R"({"spec": {"strategy": {}, "pools": {"a": {}, "b": {"size": 5}}}})",
        R"({"spec": {"replicas": 1, "mode": "auto", "label": "x",
                     "strategy": {"type": "RollingUpdate", "maxSurge": "25%"},
                     "pools": {"a": {"size": 3}, "b": {"size": 5}}}})"},
-      {"no spec, no defaults below it", std::string(kSchema), R"({"status": {}})",
+      {"no spec, no defaults below it", std::string(kDefaultingSchema), R"({"status": {}})",
        R"({"status": {}})"},
       {"default: null is no default",
        R"({"type": "object", "properties": {"a": {"type": "string", "default": null}}})", "{}",
        "{}"},
   };
-  for (const Case& c : cases) {
+  for (const DefaultingCase& c : cases) {
     SCOPED_TRACE(c.name);
     const auto schema = StructuralSchema::FromOpenApiV3(Json(c.schema));
     nlohmann::json object = Json(c.object);
@@ -112,7 +113,7 @@ TEST(ApplyDefaultsTest, FollowsKubernetesDefaulting) {
 }
 
 TEST(ApplyDefaultsTest, CopiesDefaultsInsteadOfSharingThem) {
-  const auto schema = StructuralSchema::FromOpenApiV3(Json(kSchema));
+  const auto schema = StructuralSchema::FromOpenApiV3(Json(kDefaultingSchema));
   nlohmann::json first = Json(R"({"spec": {}})");
   schema->ApplyDefaults(first);
   first["spec"]["strategy"]["type"] = "Changed";

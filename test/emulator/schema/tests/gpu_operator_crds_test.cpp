@@ -14,7 +14,7 @@ using testing::FixtureCase;
 using testing::RunFixtureCases;
 
 // NVIDIADriver has a CEL rule on spec, so every blocking error is followed by this.
-constexpr const char* kRulesNotChecked =
+constexpr const char* kGpuOperatorRulesNotChecked =
     R"(<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation)";
 
 constexpr const char* kQuantityPattern =
@@ -38,7 +38,7 @@ TEST(GpuOperatorCrdsTest, NvidiaDriver) {
            .patch = R"({"spec": {"driverType": "cuda"}})",
            .want_errors =
                {R"(spec.driverType: Unsupported value: "cuda": supported values: "gpu", "vgpu", "vgpu-host-manager")",
-                kRulesNotChecked}},
+                kGpuOperatorRulesNotChecked}},
           {.name = "image pattern",
            .patch = R"({"spec": {"gdrcopy": {"image": "@@@"}}})",
            .want_errors =
@@ -60,7 +60,7 @@ TEST(GpuOperatorCrdsTest, NvidiaDriver) {
                {R"(spec.upgradePolicy.maxUnavailable: Invalid value: "boolean": spec.upgradePolicy.maxUnavailable in body must be of type integer,string: "boolean")",
                 R"(<nil>: Invalid value: "": "spec.upgradePolicy.maxUnavailable" must validate at least one schema (anyOf))",
                 R"(spec.upgradePolicy.maxUnavailable: Invalid value: "boolean": spec.upgradePolicy.maxUnavailable in body must be of type integer: "boolean")",
-                kRulesNotChecked}},
+                kGpuOperatorRulesNotChecked}},
           {.name = "driverType is immutable",
            .patch = R"({"spec": {"driverType": "vgpu"}})",
            .old_patch = R"({"spec": {"driverType": "gpu"}})",
@@ -75,7 +75,7 @@ TEST(GpuOperatorCrdsTest, NvidiaDriver) {
            .patch = R"({"spec": {"default": true, "nodeSelector": {"a": "b"}}})"},
           {.name = "status needs a state",
            .patch = R"({"status": {"namespace": "gpu-operator"}})",
-           .want_errors = {"status.state: Required value", kRulesNotChecked}},
+           .want_errors = {"status.state: Required value", kGpuOperatorRulesNotChecked}},
           {.name = "unknown fields are pruned",
            .patch = R"({"spec": {"bogus": 1, "rdma": {"enabled": true, "extra": "x"}}})",
            .want_pruned = {"spec.bogus", "spec.rdma.extra"}},

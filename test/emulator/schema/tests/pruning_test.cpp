@@ -51,7 +51,7 @@ constexpr std::string_view kSchema = R"({
   }
 })";
 
-struct Case {
+struct PruningCase {
   std::string name;
   std::string object;
   std::string want_object;
@@ -59,7 +59,7 @@ struct Case {
 };
 
 TEST(PruneTest, DropsUnknownFieldsLikeKubernetes) {
-  const std::vector<Case> cases = {
+  const std::vector<PruningCase> cases = {
       {"root type and object meta are kept, nothing inside metadata is pruned",
        R"({"apiVersion": "g/v1", "kind": "K", "metadata": {"name": "n", "bogus": {"x": 1}},
            "status": {"phase": "x"}})",
@@ -94,7 +94,7 @@ TEST(PruneTest, DropsUnknownFieldsLikeKubernetes) {
        {}},
   };
   const auto schema = StructuralSchema::FromOpenApiV3(Json(kSchema));
-  for (const Case& c : cases) {
+  for (const PruningCase& c : cases) {
     SCOPED_TRACE(c.name);
     nlohmann::json object = Json(c.object);
     EXPECT_THAT(schema->Prune(object), ElementsAreArray(c.want_pruned));

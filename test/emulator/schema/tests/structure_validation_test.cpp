@@ -19,15 +19,15 @@ using testing::Json;
 using testing::Rendered;
 using testing::SpecSchema;
 
-struct Case {
+struct StructureCase {
   std::string name;
   std::optional<std::string> old_spec;  // nullopt: a create
   std::string spec;
   std::vector<std::string> want;
 };
 
-void RunCases(const StructuralSchema& schema, const std::vector<Case>& cases) {
-  for (const Case& c : cases) {
+void RunStructureCases(const StructuralSchema& schema, const std::vector<StructureCase>& cases) {
+  for (const StructureCase& c : cases) {
     SCOPED_TRACE(c.name);
     const nlohmann::json object = {{"spec", Json(c.spec)}};
     std::optional<nlohmann::json> old;
@@ -51,7 +51,7 @@ TEST(ListTypeValidationTest, RejectsDuplicates) {
     "groups": {"type": "object", "additionalProperties": {"type": "array",
                "x-kubernetes-list-type": "set", "items": {"type": "integer"}}}
   }})"));
-  RunCases(
+  RunStructureCases(
       *schema,
       {
           {"unique values",
@@ -102,7 +102,7 @@ TEST(EmbeddedResourceValidationTest, ChecksTypeMeta) {
     "items": {"type": "array", "items": {"type": "object", "x-kubernetes-embedded-resource": true,
                                          "x-kubernetes-preserve-unknown-fields": true}}
   }})"));
-  RunCases(
+  RunStructureCases(
       *schema,
       {
           {"a complete resource",
@@ -149,7 +149,7 @@ TEST(TransitionRuleTest, EnforcesSelfEqualsOldSelf) {
                [{"rule": "self == oldSelf", "message": "no changes", "reason": "FieldValueForbidden"}]},
     "name": {"type": "string", "x-kubernetes-validations": [{"rule": "self.size() > 1"}]}
   }})"));
-  RunCases(
+  RunStructureCases(
       *schema,
       {
           {"a create has no old value", std::nullopt, R"({"class": "a"})", {}},
@@ -207,7 +207,7 @@ TEST(RatchetingTest, DropsErrorsOfUnchangedValues) {
               "items": {"type": "object", "properties": {"name": {"type": "string"},
                                                           "value": {"type": "string", "maxLength": 2}}}}
   }})"));
-  RunCases(
+  RunStructureCases(
       *schema,
       {
           {"a create reports it",
