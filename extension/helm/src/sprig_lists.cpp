@@ -35,7 +35,7 @@ bool InList(const json& list, const json& needle) {
   return false;
 }
 
-json Slice(const json& list, size_t begin, size_t end) {
+json SubList(const json& list, size_t begin, size_t end) {
   json out = json::array();
   for (size_t i = begin; i < end; ++i) {
     out.push_back(list[i]);
@@ -109,12 +109,12 @@ void AddListFunctions(FunctionTable& t) {
   AddPair(t, "rest", [](Args args) -> json {
     WantArgs("rest", args, 1);
     const json& l = ListOrThrow(args[0], "find rest");
-    return l.empty() ? json::array() : Slice(l, 1, l.size());
+    return l.empty() ? json::array() : SubList(l, 1, l.size());
   });
   AddPair(t, "initial", [](Args args) -> json {
     WantArgs("initial", args, 1);
     const json& l = ListOrThrow(args[0], "find initial");
-    return l.empty() ? json::array() : Slice(l, 0, l.size() - 1);
+    return l.empty() ? json::array() : SubList(l, 0, l.size() - 1);
   });
   // sprig's slice replaces text/template's builtin in Helm: lists only (a string fails),
   // indices through cast.ToInt, nil for an empty list, reflect's bounds check.
@@ -138,7 +138,7 @@ void AddListFunctions(FunctionTable& t) {
     if (begin < 0 || end < begin || end > size) {
       throw FunctionError("reflect.Value.Slice: slice index out of bounds");
     }
-    return Slice(l, static_cast<size_t>(begin), static_cast<size_t>(end));
+    return SubList(l, static_cast<size_t>(begin), static_cast<size_t>(end));
   });
   AddPair(t, "reverse", [](Args args) -> json {
     WantArgs("reverse", args, 1);
@@ -202,7 +202,7 @@ void AddListFunctions(FunctionTable& t) {
     }
     json out = json::array();
     for (size_t i = 0; i < l.size(); i += static_cast<size_t>(size)) {
-      out.push_back(Slice(l, i, std::min(l.size(), i + static_cast<size_t>(size))));
+      out.push_back(SubList(l, i, std::min(l.size(), i + static_cast<size_t>(size))));
     }
     return out;
   });

@@ -195,7 +195,8 @@ void Expand(const RE2& re, std::string_view tmpl, std::string_view s,
 }
 
 // regexp.ReplaceAllString / ReplaceAllLiteralString.
-std::string ReplaceAll(const RE2& re, std::string_view s, std::string_view repl, bool literal) {
+std::string RegexReplaceAll(const RE2& re, std::string_view s, std::string_view repl,
+                            bool literal) {
   std::string out;
   size_t last_end = 0;
   size_t pos = 0;
@@ -315,10 +316,10 @@ void AddRegexFunctions(FunctionTable& t) {
     return out;
   });
   AddBoth(t, "regexReplaceAll", 3, [](const RE2& re, const std::string&, Args args) -> json {
-    return ReplaceAll(re, StringArg(args, 1), StringArg(args, 2), false);
+    return RegexReplaceAll(re, StringArg(args, 1), StringArg(args, 2), false);
   });
   AddBoth(t, "regexReplaceAllLiteral", 3, [](const RE2& re, const std::string&, Args args) -> json {
-    return ReplaceAll(re, StringArg(args, 1), StringArg(args, 2), true);
+    return RegexReplaceAll(re, StringArg(args, 1), StringArg(args, 2), true);
   });
   AddBoth(t, "regexSplit", 3, [](const RE2& re, const std::string& pattern, Args args) -> json {
     return Split(re, pattern, StringArg(args, 1), IntArg(args, 2));

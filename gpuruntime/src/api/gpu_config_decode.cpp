@@ -29,7 +29,7 @@ std::optional<SecretRef> ReadSecretRef(Decoder& d, const json& v, const std::str
   return out;
 }
 
-std::optional<DriverSpec> ReadDriver(Decoder& d, const json& v, const std::string& rel) {
+std::optional<DriverSpec> ReadDriverSpec(Decoder& d, const json& v, const std::string& rel) {
   if (!d.ExpectObject(v, rel)) {
     return std::nullopt;
   }
@@ -248,7 +248,7 @@ Decoded<GPUConfig> DecodeGPUConfig(const json& document, std::string_view path) 
               {"apiVersion", "kind", "driver", "pools", "cache", "sharing", "mig", "dcgmExporter",
                "fabricManager", "prebuild", "moduleSigning", "upgrade"});
   GPUConfig& c = out.value;
-  d.Read(document, "", "driver", c.driver, ReadDriver);
+  d.Read(document, "", "driver", c.driver, ReadDriverSpec);
   d.Read(document, "", "pools", c.pools, &Decoder::AsStringList);
   d.Read(document, "", "cache", c.cache, ReadCache);
   d.Read(document, "", "sharing", c.sharing, ReadSharing);
@@ -275,7 +275,7 @@ Decoded<GPUPoolConfig> DecodeGPUPoolConfig(const json& document, std::string_vie
   d.CheckKeys(document, "",
               {"apiVersion", "kind", "driver", "sharing", "mig", "fabricManager", "upgrade"});
   GPUPoolConfig& c = out.value;
-  d.Read(document, "", "driver", c.driver, ReadDriver);
+  d.Read(document, "", "driver", c.driver, ReadDriverSpec);
   d.Read(document, "", "sharing", c.sharing, ReadSharing);
   d.Read(document, "", "mig", c.mig, ReadMig);
   d.Read(document, "", "fabricManager", c.fabric_manager,
