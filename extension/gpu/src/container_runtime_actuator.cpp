@@ -103,8 +103,14 @@ Outcome ContainerRuntimeActuator::Reconcile(const gardener::ActuatorContext& ctx
   const RenderedChart pool_chart = charts_.Render(
       kNodeAgentChart, AgentPoolChartValues(image, pool_name, match_labels, agent, plan.cache),
       kAgentNamespace, kube);
+  const bool first = !mrs.CheckHealth(ns, AgentMrName(pool_name)).exists;
   mrs.Deploy(
       {.ns = ns, .name = AgentMrName(pool_name), .data = {{"objects.yaml", pool_chart.objects}}});
+  if (first && options_.events != nullptr) {
+    options_.events->Event(obj, kube::EventType::kNormal, "NodeAgentDeployed",
+                           "gpu-node-agent-" + pool_name + " deployed for driver " +
+                               agent.driver.version + " on the pool's nodes");
+  }
   return Outcome::Done();
 }
 

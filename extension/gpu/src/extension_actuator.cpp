@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/gpu/extension_actuator.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -70,7 +71,7 @@ Outcome ExtensionActuator::Reconcile(const gardener::ActuatorContext& ctx, const
   const gardener::Cluster& cluster = RequireCluster(ctx);
   const std::string ns = NamespaceOf(obj);
   // Everything the user wrote is checked before anything is written.
-  const ShootPlan plan = PlanShoot(cluster, component_);
+  const ShootPlan plan = PlanOrReport(cluster, obj);
   for (const std::string& warning : plan.warnings) {
     ctx.log.Info("Configuration advice", {{"warning", warning}});
   }
@@ -132,6 +133,7 @@ Outcome ExtensionActuator::Reconcile(const gardener::ActuatorContext& ctx, const
       obj.contains("status") ? obj["status"].value("providerStatus", json()) : json();
   const json status = BuildProviderStatus(plan, cluster.shoot(), previous, ctx.clock.Now(), key_id);
   if (status != previous) {
+    RecordChanges(obj, previous, status);
     ctx.seed.Patch(gardener::kExtensions, {ns, obj["metadata"]["name"].get<std::string>()},
                    kube::PatchType::kMerge, {{"status", {{"providerStatus", status}}}},
                    kube::Subresource::kStatus);
@@ -163,8 +165,51 @@ Outcome ExtensionActuator::RemoveAll(const gardener::ActuatorContext& ctx, const
   if (!keep_objects) {
     DeleteCacheSecrets(ctx.seed, ns);
     ctx.seed.Delete(gardener::kSecretsResource, {ns, std::string(kShootAccessSecret)});
+    Record(obj, kube::EventType::kNormal, "GPUStackRemoved",
+           "removed the GPU stack (NFD, GPU operator, driver cache) from the shoot");
   }
   return Outcome::Done();
+}
+
+ShootPlan ExtensionActuator::PlanOrReport(const gardener::Cluster& cluster, const json& obj) {
+  try {
+    return PlanShoot(cluster, component_);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kConfigurationProblem) {
+      Record(obj, kube::EventType::kWarning, "InvalidConfiguration", e.what());
+    }
+    throw;
+  }
+}
+
+void ExtensionActuator::Record(const json& obj, kube::EventType type, std::string_view reason,
+                               std::string_view message) {
+  if (options_.events != nullptr) {
+    options_.events->Event(obj, type, reason, message);
+  }
+}
+
+void ExtensionActuator::RecordChanges(const json& obj, const json& previous, const json& status) {
+  std::string pools;
+  for (const json& pool : status["pools"]) {
+    pools += (pools.empty() ? "" : ", ") + pool.value("name", "") + " (driver " +
+             pool.value("driverVersion", "") + ")";
+  }
+  if (previous.is_null() || previous.value("pools", json()) != status["pools"] ||
+      previous.value("cache", json()) != status["cache"]) {
+    Record(obj, kube::EventType::kNormal, "GPUStackDeployed",
+           "GPU stack written for " + (pools.empty() ? std::string("no GPU pool") : pools) +
+               "; cache " + status["cache"].value("mode", ""));
+  }
+  const json before =
+      previous.is_object() ? previous.value("removedPools", json::array()) : json::array();
+  for (const json& removed : status.value("removedPools", json::array())) {
+    if (std::find(before.begin(), before.end(), removed) == before.end()) {
+      Record(obj, kube::EventType::kNormal, "GPUPoolRemoved",
+             "worker pool " + removed.value("name", "") +
+                 " no longer has the nvidia runtime; its nodes drop the GPU configuration");
+    }
+  }
 }
 
 Outcome ExtensionActuator::Delete(const gardener::ActuatorContext& ctx, const json& obj) {

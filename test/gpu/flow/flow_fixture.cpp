@@ -195,6 +195,16 @@ std::map<std::string, json> GpuFlowTest::ManagedResourceSpecs() {
   return specs;
 }
 
+std::vector<std::string> GpuFlowTest::EventTexts() {
+  EXPECT_TRUE(events_.Flush(std::chrono::seconds(10)));
+  std::vector<std::string> texts;
+  const json list = seed_.List(kube::EventRecorder::kEvents, {.ns = kSeedNs});
+  for (const json& event : list.value("items", json::array())) {
+    texts.push_back(event.value("reason", "") + ": " + event.value("message", ""));
+  }
+  return texts;
+}
+
 std::string GpuFlowTest::AppliedCondition(const std::string& mr) {
   const json object = seed_.Get(gardener::kManagedResources, {kSeedNs, mr}).value_or(json());
   for (const json& condition : object.value("/status/conditions"_json_pointer, json::array())) {

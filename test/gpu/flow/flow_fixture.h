@@ -61,6 +61,8 @@ class GpuFlowTest : public ::testing::Test {
   [[nodiscard]] std::set<std::string> ManagedResourceNames();
   // name -> spec of every ManagedResource (what the controllers wrote, without status).
   [[nodiscard]] std::map<std::string, nlohmann::json> ManagedResourceSpecs();
+  // "<reason>: <message>" of every Event in the seed namespace, after flushing the recorder.
+  [[nodiscard]] std::vector<std::string> EventTexts();
   // status of the MR's ResourcesApplied condition ("" when absent).
   [[nodiscard]] std::string AppliedCondition(const std::string& mr);
 
@@ -71,8 +73,9 @@ class GpuFlowTest : public ::testing::Test {
       seed_, {.clock = &clock_, .poll_interval = std::chrono::seconds(5)}};
   landscape::ResourceManagerSimulator grm_{seed_, shoot_, ResolveKind, {.clock = &clock_}};
   ShootCharts charts_ = ShootCharts::Embedded();
-  ExtensionActuator extension_actuator_{Component(), charts_};
-  ContainerRuntimeActuator runtime_actuator_{Component(), charts_};
+  kube::EventRecorder events_{seed_, {.component = "gardener-extension-gpu"}, clock_};
+  ExtensionActuator extension_actuator_{Component(), charts_, {.events = &events_}};
+  ContainerRuntimeActuator runtime_actuator_{Component(), charts_, {.events = &events_}};
   gardener::ExtensionReconciler extensions_{gardener::ExtensionKind::Extension("nvidia-gpu"),
                                             seed_,
                                             extension_actuator_,

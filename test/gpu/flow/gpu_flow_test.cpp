@@ -102,6 +102,15 @@ TEST_F(GpuFlowTest, TwoGpuPoolsAndACpuPoolGetExactlyTheExpectedObjects) {
   ASSERT_EQ(status["pools"].size(), 2u);
   EXPECT_EQ(status["pools"][1]["name"], "gpu-b");
   EXPECT_THAT(status["cache"]["keyId"].get<std::string>(), HasSubstr("sha256:"));
+
+  // What `kubectl describe` shows: one event per state change, not one per reconcile.
+  EXPECT_THAT(
+      EventTexts(),
+      ::testing::UnorderedElementsAre(
+          "GPUStackDeployed: GPU stack written for gpu-a (driver 580.95.05), gpu-b "
+          "(driver 580.95.05); cache server",
+          HasSubstr("NodeAgentDeployed: gpu-node-agent-gpu-a deployed for driver 580.95.05"),
+          HasSubstr("NodeAgentDeployed: gpu-node-agent-gpu-b deployed")));
 }
 
 TEST_F(GpuFlowTest, ProviderConfigChangeTouchesOnlyTheObjectsThatDependOnIt) {
@@ -137,6 +146,7 @@ TEST_F(GpuFlowTest, RemovingOnePoolsRuntimeRemovesOnlyItsAgentAndTheLastRemovesE
               Not(Contains("DaemonSet gpu-node-agent/gpu-node-agent-gpu-b")));
   EXPECT_THAT(ShootObjectKeys(shoot_), Contains("DaemonSet gpu-node-agent/gpu-node-agent-gpu-a"));
   EXPECT_EQ(Extension()["status"]["providerStatus"]["removedPools"][0]["name"], "gpu-b");
+  EXPECT_THAT(EventTexts(), Contains(HasSubstr("GPUPoolRemoved: worker pool gpu-b")));
 
   // The last pool goes, and with it the extension (the garden webhook removes it): nothing of
   // ours is left in the shoot or the seed.
@@ -151,6 +161,7 @@ TEST_F(GpuFlowTest, RemovingOnePoolsRuntimeRemovesOnlyItsAgentAndTheLastRemovesE
   EXPECT_THAT(ManagedResourceNames(), IsEmpty());
   EXPECT_THAT(ShootObjectKeys(shoot_), IsEmpty());
   EXPECT_FALSE(seed_.Get(gardener::kSecretsResource, {kSeedNs, "gpu-cache-signing-key"}));
+  EXPECT_THAT(EventTexts(), Contains(HasSubstr("GPUStackRemoved")));
 }
 
 TEST_F(GpuFlowTest, ShootDeletionInGardenletsOrderLeavesNothingBehind) {
@@ -188,6 +199,9 @@ TEST_F(GpuFlowTest, BadProviderConfigIsAConfigurationProblemAndTouchesNoManagedR
     EXPECT_THAT(e.codes(), Contains("ERR_CONFIGURATION_PROBLEM"));
     EXPECT_THAT(e.what(), HasSubstr("spec.extensions[0].providerConfig.driver.version"));
   }
+  EXPECT_THAT(EventTexts(),
+              Contains(HasSubstr(
+                  "InvalidConfiguration: spec.extensions[0].providerConfig.driver.version")));
   EXPECT_EQ(ManagedResourceSpecs(), mrs_before);
 }
 

@@ -14,10 +14,11 @@ namespace gpuext::gpu::cmd {
 using nlohmann::json;
 
 SeedControllers::SeedControllers(const gpuruntime::api::ControllerConfiguration& component,
-                                 const ShootCharts& charts, kube::Client& seed)
+                                 const ShootCharts& charts, kube::Client& seed,
+                                 kube::EventRecorder& events)
     : seed_(seed),
-      extension_actuator_(component, charts),
-      runtime_actuator_(component, charts),
+      extension_actuator_(component, charts, {.events = &events}),
+      runtime_actuator_(component, charts, {.events = &events}),
       extensions_(gardener::ExtensionKind::Extension(std::string(kExtensionType)), seed,
                   extension_actuator_),
       runtimes_(gardener::ExtensionKind::ContainerRuntime(std::string(kRuntimeType)), seed,

@@ -17,6 +17,7 @@
 #include "gpuext/gpu/extension_actuator.h"
 #include "gpuext/gpu/shoot_charts.h"
 #include "gpuext/gpuruntime/api/component_config.h"
+#include "gpuext/kube/events.h"
 #include "gpuext/kube/manager.h"
 #include "gpuext/logger.h"
 
@@ -24,9 +25,9 @@ namespace gpuext::gpu::cmd {
 
 class SeedControllers {
  public:
-  // `component`, `charts` and `seed` must outlive this object.
+  // `component`, `charts`, `seed` and `events` must outlive this object.
   SeedControllers(const gpuruntime::api::ControllerConfiguration& component,
-                  const ShootCharts& charts, kube::Client& seed);
+                  const ShootCharts& charts, kube::Client& seed, kube::EventRecorder& events);
 
   // Adds the controllers --disable-controllers leaves on, with --max-concurrent-reconciles
   // workers each and --ignore-operation-annotation honoured (then Cluster changes enqueue the

@@ -78,7 +78,9 @@ int Run(const ExtensionOptions& options, std::stop_token stop) {
 
   // Everything the manager's controllers and runnables point at is declared before it, so it
   // outlives the manager's shutdown.
-  cmd::SeedControllers controllers(component, gpuext::gpu::ShootCharts::Embedded(), seed);
+  // Events about Extensions and ContainerRuntimes (kubectl describe in the seed).
+  gpuext::kube::EventRecorder events(seed, {.component = cmd::kProgram});
+  cmd::SeedControllers controllers(component, gpuext::gpu::ShootCharts::Embedded(), seed, events);
   cmd::HealthControllers health(component, seed);
   gpuext::kube::Manager manager(seed, {.bind_address = options.health_bind_address,
                                        .leader_election = options.leader_election,

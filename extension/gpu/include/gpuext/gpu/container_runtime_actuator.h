@@ -14,7 +14,7 @@
 // Delete removes the pool's MR, waits (RequeueAfter) until resource-manager removed it, and
 // removes the shared MR only when no other `nvidia` ContainerRuntime of the namespace remains
 // without a deletionTimestamp. Migrate keeps the shoot's objects (keepObjects) and deletes both
-// MRs. Restore is Reconcile.
+// MRs. Restore is Reconcile. Event NodeAgentDeployed when a pool's agent is first written.
 
 #include "gpuext/gardener/actuator.h"
 #include "gpuext/gpu/extension_actuator.h"

@@ -12,6 +12,10 @@
 //   extension-gpu-driver-cache   the in-cluster cache server (cache.mode server only)
 //   extension-gpu-operator       the GPU operator with the driver left to our node agent
 //
+// Events on the Extension: GPUStackDeployed when what the shoot gets changes (pools, driver
+// versions, cache), GPUPoolRemoved when a pool loses the runtime, InvalidConfiguration (Warning)
+// for a providerConfig the seed refuses, GPUStackRemoved after Delete.
+//
 // Reconcile never waits for the shoot: it writes, records status.providerStatus and returns;
 // health checks report progress. A bad providerConfig fails before anything is written
 // (ERR_CONFIGURATION_PROBLEM naming the field). A hibernated shoot's MRs are written all the
@@ -28,7 +32,9 @@
 
 #include "gpuext/gardener/actuator.h"
 #include "gpuext/gpu/shoot_charts.h"
+#include "gpuext/gpu/shoot_plan.h"
 #include "gpuext/gpuruntime/api/component_config.h"
+#include "gpuext/kube/events.h"
 
 namespace gpuext::gpu {
 
@@ -38,6 +44,9 @@ namespace gpuext::gpu {
 struct ActuatorOptions {
   // How soon Delete/Migrate look again while resource-manager is still removing objects.
   std::chrono::milliseconds cleanup_poll = std::chrono::seconds(2);
+  // Where the Events users see with `kubectl describe` go (state changes only, never every
+  // reconcile); nullptr records none. Must outlive the actuator.
+  kube::EventRecorder* events = nullptr;
 };
 
 class ExtensionActuator final : public gardener::Actuator {
@@ -58,6 +67,11 @@ class ExtensionActuator final : public gardener::Actuator {
                             const nlohmann::json& obj) override;
 
  private:
+  ShootPlan PlanOrReport(const gardener::Cluster& cluster, const nlohmann::json& obj);
+  void Record(const nlohmann::json& obj, kube::EventType type, std::string_view reason,
+              std::string_view message);
+  void RecordChanges(const nlohmann::json& obj, const nlohmann::json& previous,
+                     const nlohmann::json& status);
   gardener::Outcome RemoveAll(const gardener::ActuatorContext& ctx, const nlohmann::json& obj,
                               bool wait, bool keep_objects);
 
