@@ -2,20 +2,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "extension_binary_fixture.h"
 
-#include <cctype>
 #include <csignal>
 #include <fstream>
-#include <set>
 #include <sstream>
 #include <stdexcept>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "../plan/plan_test_util.h"
 #include "gpuext/gpuruntime/api/component_config.h"
 #include "gpuext/kube/kubeconfig.h"
+#include "gpuext/landscape/known_kinds.h"
 
 namespace gpuext::gpu::e2e {
 
@@ -30,42 +25,7 @@ const kube::Resource kEndpoints{"", "v1", "endpoints", true};
 const kube::Resource kMutatingConfigs{"admissionregistration.k8s.io", "v1",
                                       "mutatingwebhookconfigurations", false};
 
-// resource-manager's RestMapper, good enough for an in-memory shoot: the FakeClient stores any
-// resource; only the scope must be right so namespaced objects keep their namespace.
-kube::Resource ShootResource(const std::string& api_version, const std::string& kind) {
-  static const std::set<std::string> kClusterScoped = {
-      "Namespace",       "ClusterRole",   "ClusterRoleBinding", "CustomResourceDefinition",
-      "NodeFeatureRule", "ClusterPolicy", "PriorityClass",      "RuntimeClass",
-      "NVIDIADriver"};
-  const std::size_t slash = api_version.find('/');
-  std::string plural = kind;
-  for (char& c : plural) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  plural += plural.back() == 's' ? "es" : (plural.back() == 'y' ? "" : "s");
-  if (plural.back() != 's') {
-    plural = plural.substr(0, plural.size() - 1) + "ies";
-  }
-  return {slash == std::string::npos ? "" : api_version.substr(0, slash),
-          slash == std::string::npos ? api_version : api_version.substr(slash + 1), plural,
-          !kClusterScoped.contains(kind)};
-}
-
 }  // namespace
-
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    throw std::runtime_error("cannot pick a free port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 void ExtensionBinaryE2ETest::SetUp() {
   const std::string missing = gpuext::testing::Tools().Check();
@@ -98,7 +58,7 @@ void ExtensionBinaryE2ETest::SetUp() {
         {{"name", kShootNs},
          {"labels",
           {{"extensions.gardener.cloud/nvidia-gpu", "true"}, {"gardener.cloud/role", "shoot"}}}}}});
-  const int webhook_port = FreePort();
+  const int webhook_port = gpuext::testing::FreeLoopbackPort();
   client_->Create(kServices,
                   {{"apiVersion", "v1"},
                    {"kind", "Service"},
@@ -120,22 +80,23 @@ void ExtensionBinaryE2ETest::SetUp() {
   std::ofstream(config) << component.dump(2);
 
   binary_ = std::make_unique<gpuext::testing::BackgroundProcess>(
-      std::vector<std::string>{binary.string(), "--config=" + config.string(),
-                               "--kubeconfig=" + kubeconfig_.string(), "--leader-election=true",
-                               "--leader-election-namespace=" + std::string(kExtensionNs),
-                               "--heartbeat-namespace=" + std::string(kExtensionNs),
-                               "--webhook-config-namespace=" + std::string(kExtensionNs),
-                               "--webhook-config-server-port=" + std::to_string(webhook_port),
-                               "--webhook-config-cert-dir=" + (dir_.path() / "certs").string(),
-                               "--metrics-bind-address=127.0.0.1:" + std::to_string(FreePort()),
-                               "--health-bind-address=127.0.0.1:" + std::to_string(FreePort()),
-                               "--disable-controllers=healthcheck", "--log-format=text"},
+      std::vector<std::string>{
+          binary.string(), "--config=" + config.string(), "--kubeconfig=" + kubeconfig_.string(),
+          "--leader-election=true", "--leader-election-namespace=" + std::string(kExtensionNs),
+          "--heartbeat-namespace=" + std::string(kExtensionNs),
+          "--webhook-config-namespace=" + std::string(kExtensionNs),
+          "--webhook-config-server-port=" + std::to_string(webhook_port),
+          "--webhook-config-cert-dir=" + (dir_.path() / "certs").string(),
+          "--metrics-bind-address=127.0.0.1:" + std::to_string(gpuext::testing::FreeLoopbackPort()),
+          "--health-bind-address=127.0.0.1:" + std::to_string(gpuext::testing::FreeLoopbackPort()),
+          "--disable-controllers=healthcheck", "--log-format=text"},
       std::vector<std::string>{}, dir_.path() / "gardener-extension-gpu.log");
 
   // resource-manager: its own client on the emulator, syncing every 200 ms into the shoot.
   grm_client_ = std::make_unique<kube::HttpClient>(
       kube::ParseKubeconfig(emulator_->Kubeconfig(), kubeconfig_));
-  grm_ = std::make_unique<landscape::ResourceManagerSimulator>(*grm_client_, shoot_, ShootResource);
+  grm_ = std::make_unique<landscape::ResourceManagerSimulator>(*grm_client_, shoot_,
+                                                               landscape::ResolveKnownKind);
   grm_loop_ = std::jthread([this](std::stop_token stop) {
     while (!stop.stop_requested()) {
       try {

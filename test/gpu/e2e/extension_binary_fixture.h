@@ -65,7 +65,4 @@ class ExtensionBinaryE2ETest : public ::testing::Test {
   std::jthread grm_loop_;
 };
 
-// A port nobody listens on right now.
-int FreePort();
-
 }  // namespace gpuext::gpu::e2e

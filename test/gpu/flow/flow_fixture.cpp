@@ -6,87 +6,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gpuext/landscape/known_kinds.h"
+
 namespace gpuext::gpu::testing {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-namespace {
-
-struct KindInfo {
-  const char* plural;
-  bool namespaced;
-};
-
-// Built-in and CRD kinds the shoot receives; anything else is a test failure to look at.
-const std::map<std::string, KindInfo>& Kinds() {
-  static const std::map<std::string, KindInfo> kinds = {
-      {"Namespace", {"namespaces", false}},
-      {"ServiceAccount", {"serviceaccounts", true}},
-      {"ConfigMap", {"configmaps", true}},
-      {"Secret", {"secrets", true}},
-      {"Service", {"services", true}},
-      {"ResourceQuota", {"resourcequotas", true}},
-      {"PersistentVolumeClaim", {"persistentvolumeclaims", true}},
-      {"DaemonSet", {"daemonsets", true}},
-      {"Deployment", {"deployments", true}},
-      {"StatefulSet", {"statefulsets", true}},
-      {"ClusterRole", {"clusterroles", false}},
-      {"ClusterRoleBinding", {"clusterrolebindings", false}},
-      {"Role", {"roles", true}},
-      {"RoleBinding", {"rolebindings", true}},
-      {"NetworkPolicy", {"networkpolicies", true}},
-      {"PodDisruptionBudget", {"poddisruptionbudgets", true}},
-      {"CustomResourceDefinition", {"customresourcedefinitions", false}},
-      {"NodeFeatureRule", {"nodefeaturerules", false}},
-      {"ClusterPolicy", {"clusterpolicies", false}},
-      {"PriorityClass", {"priorityclasses", false}},
-      {"RuntimeClass", {"runtimeclasses", false}},
-  };
-  return kinds;
-}
-
-}  // namespace
-
-kube::Resource ResolveKind(const std::string& api_version, const std::string& kind) {
-  const auto it = Kinds().find(kind);
-  if (it == Kinds().end()) {
-    throw Error(ErrorCode::kNotFound, "test resolver: no resource for " + api_version + " " + kind);
-  }
-  const auto slash = api_version.find('/');
-  const std::string group = slash == std::string::npos ? "" : api_version.substr(0, slash);
-  const std::string version =
-      slash == std::string::npos ? api_version : api_version.substr(slash + 1);
-  return {group, version, it->second.plural, it->second.namespaced};
-}
-
 std::map<std::string, json> ShootObjects(kube::Client& shoot) {
-  static const std::map<std::string, std::string> kApiVersions = {
-      {"Namespace", "v1"},
-      {"ServiceAccount", "v1"},
-      {"ConfigMap", "v1"},
-      {"Secret", "v1"},
-      {"Service", "v1"},
-      {"ResourceQuota", "v1"},
-      {"PersistentVolumeClaim", "v1"},
-      {"DaemonSet", "apps/v1"},
-      {"Deployment", "apps/v1"},
-      {"StatefulSet", "apps/v1"},
-      {"ClusterRole", "rbac.authorization.k8s.io/v1"},
-      {"ClusterRoleBinding", "rbac.authorization.k8s.io/v1"},
-      {"Role", "rbac.authorization.k8s.io/v1"},
-      {"RoleBinding", "rbac.authorization.k8s.io/v1"},
-      {"NetworkPolicy", "networking.k8s.io/v1"},
-      {"PodDisruptionBudget", "policy/v1"},
-      {"CustomResourceDefinition", "apiextensions.k8s.io/v1"},
-      {"NodeFeatureRule", "nfd.k8s-sigs.io/v1alpha1"},
-      {"ClusterPolicy", "nvidia.com/v1"},
-      {"PriorityClass", "scheduling.k8s.io/v1"},
-      {"RuntimeClass", "node.k8s.io/v1"},
-  };
   std::map<std::string, json> out;
-  for (const auto& [kind, api_version] : kApiVersions) {
-    const json list = shoot.List(ResolveKind(api_version, kind), {});
+  for (const landscape::KnownKind& known : landscape::KnownKinds()) {
+    const std::string& kind = known.kind;
+    const json list = shoot.List(known.resource, {});
     for (const json& item : list.value("items", json::array())) {
       const json& meta = item["metadata"];
       const std::string ns = meta.value("namespace", "");

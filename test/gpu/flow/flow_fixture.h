@@ -25,6 +25,7 @@
 #include "gpuext/gpu/extension_actuator.h"
 #include "gpuext/gpu/names.h"
 #include "gpuext/landscape/gardenlet_simulator.h"
+#include "gpuext/landscape/known_kinds.h"
 #include "gpuext/landscape/resource_manager_simulator.h"
 #include "gpuext/testing/fake_client.h"
 #include "gpuext/testing/fake_clock.h"
@@ -32,9 +33,6 @@
 namespace gpuext::gpu::testing {
 
 inline constexpr const char* kSeedNs = "shoot--dev--gpu1";
-
-// The RestMapper's answer for every kind our charts and ManagedResources contain.
-kube::Resource ResolveKind(const std::string& api_version, const std::string& kind);
 
 // "Kind namespace/name" of every object in the shoot, sorted.
 std::set<std::string> ShootObjectKeys(kube::Client& shoot);
@@ -71,7 +69,8 @@ class GpuFlowTest : public ::testing::Test {
   kube::testing::FakeClient shoot_{{.clock = &clock_}};
   landscape::GardenletSimulator gardenlet_{
       seed_, {.clock = &clock_, .poll_interval = std::chrono::seconds(5)}};
-  landscape::ResourceManagerSimulator grm_{seed_, shoot_, ResolveKind, {.clock = &clock_}};
+  landscape::ResourceManagerSimulator grm_{
+      seed_, shoot_, landscape::ResolveKnownKind, {.clock = &clock_}};
   ShootCharts charts_ = ShootCharts::Embedded();
   kube::EventRecorder events_{seed_, {.component = "gardener-extension-gpu"}, clock_};
   ExtensionActuator extension_actuator_{Component(), charts_, {.events = &events_}};

@@ -8,10 +8,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "gpuext/kube/kubeconfig.h"
 
 namespace gpuext::webhook::e2e {
@@ -29,21 +25,6 @@ const kube::Resource kValidatingConfigs{"admissionregistration.k8s.io", "v1",
 constexpr const char* kService = "gardener-extension-gpu-admission";
 constexpr const char* kConfiguration =
     "gardener-extension-gpu-admission";  // as gpu-admission names it
-
-// A port nobody listens on right now (the binary needs it before it starts, for the Endpoints).
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    throw std::runtime_error("cannot pick a free port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 json Pool(const std::string& name, const std::string& type, const std::string& version) {
   return {{"name", name},
@@ -126,7 +107,7 @@ void ShootWebhookE2ETest::SetUp() {
   client_ = std::make_unique<kube::HttpClient>(
       kube::ParseKubeconfig(emulator_->Kubeconfig(), kubeconfig_));
 
-  const int port = FreePort();
+  const int port = gpuext::testing::FreeLoopbackPort();
   for (const char* ns : {"garden", kProject}) {
     client_->Create(kNamespaces,
                     {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}});

@@ -66,6 +66,10 @@ struct ToolPaths {
 };
 ToolPaths Tools();
 
+// A loopback TCP port nobody listens on right now, for a child process that must be told its
+// port before it starts (it may be taken again in between; tests accept that small race).
+int FreeLoopbackPort();
+
 // A fresh directory under the system temp dir, removed with its contents on destruction.
 class TempDir {
  public:
