@@ -2,10 +2,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/gpu/chart_values.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "gpuext/duration.h"
 #include "gpuext/gpu/names.h"
+#include "gpuext/gpuruntime/api/operator_values.h"
 #include "gpuext/nfdrules/rule.h"
 #include "gpuext/yaml_json.h"
 
@@ -17,6 +19,19 @@ namespace api = gpuruntime::api;
 
 api::MigStrategy MigStrategyOf(const api::GPUConfig& config) {
   return config.mig && config.mig->strategy ? *config.mig->strategy : api::MigStrategy::kNone;
+}
+
+// `ours` over `user`: objects merge key by key, anything else of ours replaces the user's value.
+json MergeOverOperatorValues(json user, const json& ours) {
+  for (const auto& [key, value] : ours.items()) {
+    auto it = user.find(key);
+    if (value.is_object() && it != user.end() && it->is_object()) {
+      *it = MergeOverOperatorValues(std::move(*it), value);
+    } else {
+      user[key] = value;
+    }
+  }
+  return user;
 }
 
 }  // namespace
@@ -39,7 +54,7 @@ json OperatorChartValues(const ShootPlan& plan) {
   const bool service_monitor = plan.config.dcgm_exporter &&
                                plan.config.dcgm_exporter->service_monitor &&
                                *plan.config.dcgm_exporter->service_monitor;
-  return {
+  const json ours = {
       {"driver", {{"enabled", false}}},
       {"toolkit", {{"enabled", true}, {"installDir", "/opt/nvidia"}}},
       {"cdi", {{"enabled", true}}},
@@ -56,6 +71,22 @@ json OperatorChartValues(const ShootPlan& plan) {
           {"default", std::string(kDefaultSharingKey)}}}}},
       {"gpuext", {{"devicePluginConfigs", DevicePluginConfigs(plan)}}},
   };
+  if (!plan.config.operator_values) {
+    return ours;
+  }
+  return MergeOverOperatorValues(json::parse(plan.config.operator_values->json), ours);
+}
+
+std::vector<std::string> OverriddenOperatorValues(const ShootPlan& plan) {
+  std::vector<std::string> out;
+  if (!plan.config.operator_values) {
+    return out;
+  }
+  for (const api::PinnedOperatorValue& pinned :
+       api::PinnedOperatorValuesSetBy(*plan.config.operator_values)) {
+    out.push_back(fmt::format("{} ({})", pinned.path, pinned.reason));
+  }
+  return out;
 }
 
 json AgentSharedChartValues(const std::string& image, const std::string& cache_ca_bundle) {

@@ -92,6 +92,17 @@ Outcome ExtensionActuator::Reconcile(const gardener::ActuatorContext& ctx, const
       charts_.Render(kNfdChart, NfdChartValues(plan), kOperatorNamespace, kube);
   const RenderedChart op =
       charts_.Render(kOperatorChart, OperatorChartValues(plan), kOperatorNamespace, kube);
+  if (const std::vector<std::string> overridden = OverriddenOperatorValues(plan);
+      !overridden.empty()) {
+    std::string paths;
+    for (const std::string& path : overridden) {
+      paths += (paths.empty() ? "" : "; ") + path;
+    }
+    ctx.log.Info("operatorValues set values the extension owns; ours are used", {{"paths", paths}});
+    Record(obj, kube::EventType::kWarning, "OperatorValuesOverridden",
+           "providerConfig.operatorValues: the extension sets these itself and ignores yours: " +
+               paths);
+  }
   const RenderedChart shared =
       charts_.Render(kSharedChart, SharedChartValues(plan), kAgentNamespace, kube);
 

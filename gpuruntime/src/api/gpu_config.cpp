@@ -195,6 +195,8 @@ json ToJson(const GPUConfig& c) {
     return signing;
   });
   Put(out, "upgrade", c.upgrade, Encoder<UpgradeSpec>());
+  Put(out, "operatorValues", c.operator_values,
+      [](const OperatorValues& v) { return json::parse(v.json); });
   return out;
 }
 

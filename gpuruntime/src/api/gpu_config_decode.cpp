@@ -177,6 +177,14 @@ std::optional<MigSpec> ReadMig(Decoder& d, const json& v, const std::string& rel
   return out;
 }
 
+std::optional<OperatorValues> ReadOperatorValues(Decoder& d, const json& v,
+                                                 const std::string& rel) {
+  if (!d.ExpectObject(v, rel)) {
+    return std::nullopt;
+  }
+  return OperatorValues{.json = v.dump()};
+}
+
 std::optional<DcgmExporterSpec> ReadDcgm(Decoder& d, const json& v, const std::string& rel) {
   if (!d.ExpectObject(v, rel)) {
     return std::nullopt;
@@ -246,7 +254,7 @@ Decoded<GPUConfig> DecodeGPUConfig(const json& document, std::string_view path) 
   d.CheckTypeMeta(document, kGPUApiVersion, kGPUConfigKind);
   d.CheckKeys(document, "",
               {"apiVersion", "kind", "driver", "pools", "cache", "sharing", "mig", "dcgmExporter",
-               "fabricManager", "prebuild", "moduleSigning", "upgrade"});
+               "fabricManager", "prebuild", "moduleSigning", "upgrade", "operatorValues"});
   GPUConfig& c = out.value;
   d.Read(document, "", "driver", c.driver, ReadDriverSpec);
   d.Read(document, "", "pools", c.pools, &Decoder::AsStringList);
@@ -259,6 +267,7 @@ Decoded<GPUConfig> DecodeGPUConfig(const json& document, std::string_view path) 
   d.Read(document, "", "prebuild", c.prebuild, ReadPrebuild);
   d.Read(document, "", "moduleSigning", c.module_signing, ReadModuleSigning);
   d.Read(document, "", "upgrade", c.upgrade, ReadUpgrade);
+  d.Read(document, "", "operatorValues", c.operator_values, ReadOperatorValues);
   return out;
 }
 

@@ -26,6 +26,7 @@ GPUConfig FullGPUConfig() {
   SetDefaults(c, "580");
   c.cache->server->quota = *Quantity::Parse("1Gi");
   c.sharing->time_slicing->replicas = 1;
+  c.operator_values = OperatorValues{};
   return c;
 }
 
@@ -72,7 +73,7 @@ std::vector<std::string> Paths(const nlohmann::json& document,
 
 std::span<const std::string> GPUConfigPaths() {
   static const std::vector<std::string> kPaths =
-      Paths(ToJson(FullGPUConfig()), {"cache.server.builds.nodeSelector"});
+      Paths(ToJson(FullGPUConfig()), {"cache.server.builds.nodeSelector", "operatorValues"});
   return kPaths;
 }
 

@@ -15,6 +15,7 @@
 #include "gpuext/base64.h"
 #include "gpuext/duration.h"
 #include "gpuext/error.h"
+#include "gpuext/gpuruntime/api/operator_values.h"
 
 namespace gpuext::gpuruntime::api {
 namespace {
@@ -361,6 +362,18 @@ std::vector<const PoolContext*> ShootDriverPools(const GPUConfig& config,
 
 }  // namespace
 
+// operatorValues may set anything; values the extension owns are ignored, which the user hears
+// here rather than finding out on the nodes.
+void CheckOperatorValues(Rules& r, const Field<OperatorValues>& values) {
+  if (!values) {
+    return;
+  }
+  for (const PinnedOperatorValue& pinned : PinnedOperatorValuesSetBy(*values)) {
+    r.Warn(fmt::format("operatorValues.{}", pinned.path),
+           fmt::format("ignored, the extension sets it: {}", pinned.reason));
+  }
+}
+
 ValidationResult Validate(const GPUConfig& config, const ValidationContext& context,
                           std::string_view path) {
   ValidationResult result;
@@ -375,6 +388,7 @@ ValidationResult Validate(const GPUConfig& config, const ValidationContext& cont
     r.SecretInResources(config.module_signing->secret_ref, "moduleSigning.secretRef");
   }
   CheckUpgrade(r, config.upgrade);
+  CheckOperatorValues(r, config.operator_values);
   return result;
 }
 

@@ -135,6 +135,24 @@ TEST_F(GpuFlowTest, ProviderConfigChangeTouchesOnlyTheObjectsThatDependOnIt) {
               HasSubstr("590.48.01"));
 }
 
+TEST_F(GpuFlowTest, OperatorValuesReachTheOperatorButNeverReplaceWhatTheAgentNeeds) {
+  const json user = {{"driver", {{"enabled", true}}},
+                     {"daemonsets", {{"labels", {{"team", "ml"}}}}},
+                     {"operator", {{"logging", {{"level", "debug"}}}}}};
+  ReconcileShoot(GpuShoot(GpuConfigDoc({{"operatorValues", user}})));
+  const auto objects = ShootObjects(shoot_);
+  const json& policy = objects.at("ClusterPolicy cluster-policy")["spec"];
+  EXPECT_EQ(policy["driver"]["enabled"], false);
+  EXPECT_EQ(policy["daemonsets"]["labels"]["team"], "ml");
+  const json& operator_args = objects.at(
+      "Deployment gpu-operator/gpu-operator")["spec"]["template"]["spec"]["containers"][0]["args"];
+  EXPECT_THAT(operator_args, Contains("--zap-log-level=debug"));
+  EXPECT_THAT(EventTexts(),
+              Contains(HasSubstr("OperatorValuesOverridden: providerConfig.operatorValues: the "
+                                 "extension sets these itself and ignores yours: driver.enabled "
+                                 "(the node agent installs the driver")));
+}
+
 TEST_F(GpuFlowTest, RemovingOnePoolsRuntimeRemovesOnlyItsAgentAndTheLastRemovesEverything) {
   ReconcileShoot(GpuShoot());
   json shoot = GpuShoot();

@@ -2,11 +2,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/gpu/node_config.h"
 
+#include <algorithm>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "gpuext/gpu/chart_values.h"
 #include "gpuext/gpu/provider_status.h"
+#include "gpuext/gpuruntime/api/operator_values.h"
 #include "gpuext/nodeagent/artifact/signing.h"
 #include "gpuext/yaml_json.h"
 #include "plan_test_util.h"
@@ -84,6 +87,62 @@ TEST(OperatorChartValuesTest, KeepsTheDriverToUsAndEnablesMigManagerOnlyWithAStr
       ClusterFor(GpuShoot(GpuConfigDoc({{"mig", {{"strategy", "mixed"}}}}))), Component());
   EXPECT_EQ(OperatorChartValues(mixed)["migManager"]["enabled"], true);
   EXPECT_EQ(OperatorChartValues(mixed)["mig"]["strategy"], "mixed");
+}
+
+TEST(OperatorChartValuesTest, UserOperatorValuesLieUnderneathOurs) {
+  const json user = {{"operator", {{"logging", {{"level", "debug"}}}, {"runtimeClass", "other"}}},
+                     {"driver", {{"enabled", true}, {"repository", "mirror/nvidia"}}},
+                     {"daemonsets", {{"labels", {{"team", "ml"}}}}}};
+  const ShootPlan plan =
+      PlanShoot(ClusterFor(GpuShoot(GpuConfigDoc({{"operatorValues", user}}))), Component());
+  const json values = OperatorChartValues(plan);
+  EXPECT_EQ(values["operator"]["logging"]["level"], "debug");  // theirs, merged in
+  EXPECT_EQ(values["daemonsets"]["labels"]["team"], "ml");
+  EXPECT_EQ(values["driver"]["repository"], "mirror/nvidia");  // harmless with the driver off
+  EXPECT_EQ(values["operator"]["runtimeClass"], "nvidia");     // ours win
+  EXPECT_EQ(values["driver"]["enabled"], false);
+  EXPECT_EQ(values["toolkit"]["installDir"], "/opt/nvidia");
+  EXPECT_THAT(OverriddenOperatorValues(plan),
+              ElementsAre(::testing::StartsWith("operator.runtimeClass ("),
+                          ::testing::StartsWith("driver.enabled (")));
+  EXPECT_THAT(OverriddenOperatorValues(PlanShoot(ClusterFor(GpuShoot()), Component())),
+              ::testing::IsEmpty());
+}
+
+// Every value the extension derives must be in the pinned table, or the webhook would not warn
+// a user whose operatorValues are silently replaced.
+void CollectOperatorLeafPaths(const json& value, const std::string& path,
+                              std::vector<std::string>& out) {
+  if (!value.is_object() || value.empty()) {
+    out.push_back(path);
+    return;
+  }
+  for (const auto& [key, child] : value.items()) {
+    CollectOperatorLeafPaths(child, path.empty() ? key : path + "." + key, out);
+  }
+}
+
+TEST(OperatorChartValuesTest, EveryValueWeSetIsAPinnedPath) {
+  const std::vector<json> configs = {
+      GpuConfigDoc(json::object()),
+      GpuConfigDoc({{"mig", {{"strategy", "mixed"}}},
+                    {"dcgmExporter", {{"enabled", true}, {"serviceMonitor", true}}}}),
+      GpuConfigDoc({{"sharing", {{"timeSlicing", {{"replicas", 4}}}}}})};
+  for (const json& config : configs) {
+    std::vector<std::string> leaves;
+    CollectOperatorLeafPaths(
+        OperatorChartValues(PlanShoot(ClusterFor(GpuShoot(config)), Component())), "", leaves);
+    ASSERT_FALSE(leaves.empty());
+    for (const std::string& leaf : leaves) {
+      const auto pinned = gpuruntime::api::PinnedOperatorValues();
+      EXPECT_TRUE(std::any_of(pinned.begin(), pinned.end(),
+                              [&](const auto& p) {
+                                return leaf == p.path ||
+                                       leaf.starts_with(std::string(p.path) + ".");
+                              }))
+          << leaf << " is set by the extension but missing from PinnedOperatorValues()";
+    }
+  }
 }
 
 TEST(ProviderStatusTest, ListsPoolsAndRecordsAPoolThatLostTheRuntime) {

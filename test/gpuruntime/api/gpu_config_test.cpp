@@ -61,8 +61,11 @@ TEST(DecodeGPUConfigTest, ReportsTypeAndNameErrorsWithFullPaths) {
        {p + ".dcgmexporter: Unsupported value: \"{\"enabled\":true}\": unknown field "
             "\"dcgmexporter\"; did you mean dcgmExporter?"}},
       {"nothing close enough for a hint",
-       Doc("GPUConfig", {{"operatorValues", json::object()}}),
-       {p + ".operatorValues: Unsupported value: \"{}\": unknown field \"operatorValues\""}},
+       Doc("GPUConfig", {{"telemetry", json::object()}}),
+       {p + ".telemetry: Unsupported value: \"{}\": unknown field \"telemetry\""}},
+      {"operatorValues not an object",
+       Doc("GPUConfig", {{"operatorValues", json::array({1})}}),
+       {p + ".operatorValues: Invalid value: \"[1]\": must be an object, got list"}},
       {"missing apiVersion and kind",
        json{{"driver", {{"version", "580"}}}},
        {p + ".apiVersion: Required value: set it to gpu.extensions.gardener.cloud/v1alpha1",
@@ -90,7 +93,7 @@ TEST(DecodeGPUConfigTest, LongValuesAreCutAtACharacterBoundary) {
   for (int i = 0; i < 40; ++i) {
     long_value += "\xc3\xa4";  // "ä", two bytes: a cut after 57 bytes would split one
   }
-  const auto got = DecodeGPUConfig(Doc("GPUConfig", {{"operatorValues", long_value}}), "");
+  const auto got = DecodeGPUConfig(Doc("GPUConfig", {{"telemetry", long_value}}), "");
   ASSERT_EQ(got.errors.size(), 1u);
   EXPECT_EQ(got.errors[0].value, long_value.substr(0, 56) + "...");
   // The message goes into an AdmissionReview: it must stay valid UTF-8.
@@ -128,8 +131,13 @@ TEST(DecodeGPUConfigTest, FullExampleRoundTrips) {
   EXPECT_EQ(*c.cache->filesystem->nfs->path, "/exports/gpu-cache");
   EXPECT_EQ(*c.sharing->time_slicing->replicas, 4);
   EXPECT_EQ(*c.module_signing->hash, SigningHash::kSha512);
+  EXPECT_EQ(
+      json::parse(c.operator_values->json),
+      json::parse(
+          R"({"operator":{"logging":{"level":"debug"}},"daemonsets":{"labels":{"team":"ml"}}})"));
 
   const json encoded = ToJson(c);
+  EXPECT_EQ(encoded.at("operatorValues").at("daemonsets").at("labels").at("team"), "ml");
   EXPECT_EQ(encoded.at("cache").at("server").at("builds").at("timeout"), "1h0m0s");
   EXPECT_EQ(encoded.at("cache").at("server").at("quota"), "40Gi");
   const auto second = DecodeGPUConfig(encoded, "");

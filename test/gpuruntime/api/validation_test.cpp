@@ -253,6 +253,34 @@ TEST(ValidateGPUConfigTest, WarnsAboutListedPoolWithoutGpuCount) {
                                      "anyway"));
 }
 
+TEST(ValidateGPUConfigTest, WarnsAboutOperatorValuesTheExtensionOwns) {
+  const json values = {{"driver", {{"enabled", true}}},
+                       {"toolkit", "off"},  // a scalar over a map takes installDir with it
+                       {"operator", {{"logging", {{"level", "debug"}}}}},
+                       {"daemonsets", {{"labels", {{"team", "ml"}}}}}};
+  const Checked<GPUConfig> got =
+      CheckGPUConfig(Doc("GPUConfig", {{"operatorValues", values}}), TestContext(), kPath);
+  EXPECT_TRUE(got.ok()) << ToAggregateMessage(got.errors);
+  const std::string p = std::string(kPath) + ".operatorValues.";
+  EXPECT_THAT(got.warnings,
+              ::testing::ElementsAre(
+                  p + "driver.enabled: ignored, the extension sets it: the node agent installs "
+                      "the driver; the operator's driver container stays off",
+                  p + "toolkit.enabled: ignored, the extension sets it: the nvidia runtime "
+                      "configured by the OSC webhook needs the toolkit",
+                  p + "toolkit.installDir: ignored, the extension sets it: the OSC webhook "
+                      "points containerd's nvidia runtime at /opt/nvidia"));
+}
+
+TEST(ValidateGPUConfigTest, OperatorValuesWithoutOwnedKeysGiveNoWarning) {
+  const json values = {{"operator", {{"runtimeClassX", "x"}}},
+                       {"devicePlugin", {{"env", json::array()}, {"config", {{"create", false}}}}}};
+  const Checked<GPUConfig> got =
+      CheckGPUConfig(Doc("GPUConfig", {{"operatorValues", values}}), TestContext(), kPath);
+  EXPECT_TRUE(got.ok()) << ToAggregateMessage(got.errors);
+  EXPECT_THAT(got.warnings, ::testing::IsEmpty());
+}
+
 TEST(ValidateGPUConfigTest, ExclusionSkipsPoolsWithTheirOwnDriverVersion) {
   ValidationContext context = TestContext();
   context.pools[0].own_driver_version = true;  // gpu-a100 (2150.9) pins its own version

@@ -303,6 +303,20 @@ TEST(ShootValidatorTest, ReportsAllProblemsAtOnce) {
   EXPECT_EQ(v.errors.size(), 5u) << ::testing::PrintToString(Messages(v));
 }
 
+TEST(ShootValidatorTest, OperatorValuesTheExtensionOwnsAreAdmittedWithAWarning) {
+  auto v = ValidateShoot(
+      nullptr,
+      Shoot({A100()}, GpuExtension({{"operatorValues",
+                                     {{"cdi", {{"enabled", false}}},
+                                      {"operator", {{"tolerations", json::array()}}}}}})),
+      kContext);
+  EXPECT_TRUE(v.errors.empty()) << ::testing::PrintToString(Messages(v));
+  EXPECT_THAT(v.warnings, ::testing::ElementsAre(
+                              "spec.extensions[1].providerConfig.operatorValues.cdi.enabled: "
+                              "ignored, the extension sets it: the device plugin and the runtime "
+                              "use CDI on read-only Garden Linux hosts"));
+}
+
 TEST(ShootValidatorTest, SharedMigProfileOnAMixedFleetWarnsForThePoolsWithoutMig) {
   json t4 = A100("t4");
   t4["machine"]["type"] = "g4dn.xlarge";

@@ -27,8 +27,14 @@ namespace gpuext::gpu {
 [[nodiscard]] nlohmann::json NfdChartValues(const ShootPlan& plan);
 
 // gpu-operator: the upstream chart's keys that keep the operator away from the driver and the
-// node's containerd config (DESIGN.md §10.1), MIG, DCGM, and our device-plugin configs.
+// node's containerd config (DESIGN.md §10.1), MIG, DCGM, and our device-plugin configs, over the
+// GPUConfig's operatorValues: maps merge key by key, and where both set a value ours wins
+// (gpuruntime/api/operator_values.h lists those paths and why).
 [[nodiscard]] nlohmann::json OperatorChartValues(const ShootPlan& plan);
+
+// The operatorValues paths the extension overrides, each as "path (reason)", for the warning
+// event the Extension controller emits. Empty without operatorValues.
+[[nodiscard]] std::vector<std::string> OverriddenOperatorValues(const ShootPlan& plan);
 
 // node-agent, shared part: ServiceAccount, RBAC, ResourceQuota, the cache CA.
 [[nodiscard]] nlohmann::json AgentSharedChartValues(const std::string& image,

@@ -184,6 +184,15 @@ struct UpgradeSpec {
   friend bool operator==(const UpgradeSpec&, const UpgradeSpec&) = default;
 };
 
+// Values of the upstream gpu-operator chart a user passes through (operatorValues). Kept as the
+// compact JSON text of an object so this header, which the webhook and controllers include
+// everywhere, stays free of nlohmann/json. The controller merges them underneath the values it
+// derives; where both set a key, ours win (operator_values.h lists them and why).
+struct OperatorValues {
+  std::string json = "{}";
+  friend bool operator==(const OperatorValues&, const OperatorValues&) = default;
+};
+
 // Shoot-wide configuration (kind GPUConfig). After SetDefaults every field the controllers read
 // has a value, except: pools (absent = every GPU pool), cache.s3 / cache.filesystem (only when
 // given), cache.server.quota with the s3 backend (unlimited), sharing (absent = no sharing).
@@ -198,6 +207,7 @@ struct GPUConfig {
   Field<PrebuildSpec> prebuild{};
   Field<ModuleSigningSpec> module_signing{};
   Field<UpgradeSpec> upgrade{};
+  Field<OperatorValues> operator_values{};
   friend bool operator==(const GPUConfig&, const GPUConfig&) = default;
 };
 
