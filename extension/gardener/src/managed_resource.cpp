@@ -174,6 +174,37 @@ void ManagedResources::SetKeepObjects(const std::string& ns, const std::string& 
   }
 }
 
+std::optional<ManagedResourceContent> ManagedResources::Read(const std::string& ns,
+                                                             const std::string& name) {
+  const auto mr = client_.Get(kManagedResources, {ns, name});
+  if (!mr) {
+    return std::nullopt;
+  }
+  const json refs = mr->value("/spec/secretRefs"_json_pointer, json::array());
+  if (refs.empty() || !refs[0].contains("name")) {
+    return std::nullopt;
+  }
+  const auto secret = client_.Get(kSecretsResource, {ns, refs[0]["name"].get<std::string>()});
+  if (!secret) {
+    return std::nullopt;
+  }
+  ManagedResourceContent content;
+  // Bound first: items() of a temporary would dangle in the range-for.
+  const json labels = (*mr)["metadata"].value("labels", json::object());
+  const json data = secret->value("data", json::object());
+  for (const auto& [key, value] : labels.items()) {
+    if (value.is_string()) {
+      content.labels[key] = value.get<std::string>();
+    }
+  }
+  for (const auto& [key, value] : data.items()) {
+    if (value.is_string()) {
+      content.data[key] = Base64Decode(value.get<std::string>());
+    }
+  }
+  return content;
+}
+
 void ManagedResources::Destroy(const std::string& ns, const std::string& name) {
   client_.Delete(kManagedResources, {ns, name});
 }

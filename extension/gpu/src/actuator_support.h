@@ -5,12 +5,14 @@
 // What both actuators read off every object they are handed (private to gpuext::gpu).
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "gpuext/error.h"
 #include "gpuext/gardener/actuator.h"
 #include "gpuext/gardener/cluster.h"
+#include "gpuext/yaml_json.h"
 
 namespace gpuext::gpu::internal {
 
@@ -25,6 +27,15 @@ inline const gardener::Cluster& RequireCluster(const gardener::ActuatorContext& 
                 "the namespace has no Cluster resource yet; waiting for gardenlet to write it");
   }
   return *ctx.cluster;
+}
+
+// One YAML stream from objects (JSON is YAML; resource-manager parses either).
+inline std::string YamlStream(const std::vector<nlohmann::json>& objects) {
+  std::string out;
+  for (const nlohmann::json& object : objects) {
+    out += "---\n" + ToYaml(object);
+  }
+  return out;
 }
 
 }  // namespace gpuext::gpu::internal

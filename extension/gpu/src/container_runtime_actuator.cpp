@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "actuator_support.h"
+#include "agent_uninstall.h"
 #include "gpuext/error.h"
 #include "gpuext/gardener/cluster.h"
 #include "gpuext/gardener/extension_reconciler.h"
@@ -37,6 +39,8 @@ std::string PoolNameOf(const json& obj) {
   }
   return name.get<std::string>();
 }
+
+const kube::Resource kUninstallNodes{"", "v1", "nodes", /*namespaced=*/false};
 
 // Whether another `nvidia` ContainerRuntime of the namespace still needs the shared objects.
 bool OtherPoolsRemain(kube::Client& seed, const std::string& ns, const std::string& self) {
@@ -120,6 +124,11 @@ Outcome ContainerRuntimeActuator::Remove(const gardener::ActuatorContext& ctx, c
   const std::string name = obj["metadata"]["name"].get<std::string>();
   const std::string pool_mr = AgentMrName(PoolNameOf(obj));
   gardener::ManagedResources mrs(ctx.seed, ctx.clock, std::string(kOrigin));
+  if (wait && !keep_objects) {
+    if (const std::optional<Outcome> pending = AwaitUninstall(ctx, obj, PoolNameOf(obj))) {
+      return *pending;
+    }
+  }
   if (mrs.CheckHealth(ns, pool_mr).exists) {
     if (keep_objects) {
       mrs.SetKeepObjects(ns, pool_mr, true);
@@ -147,6 +156,92 @@ Outcome ContainerRuntimeActuator::Remove(const gardener::ActuatorContext& ctx, c
     }
   }
   return Outcome::Done();
+}
+
+std::optional<Outcome> ContainerRuntimeActuator::AwaitUninstall(
+    const gardener::ActuatorContext& ctx, const json& obj, const std::string& pool) {
+  // A shoot being deleted or hibernated loses its nodes anyway; only a pool that drops the
+  // runtime on a running shoot keeps nodes that must let go of the driver.
+  if (!options_.shoot_client || !ctx.cluster.has_value() || ctx.cluster->IsBeingDeleted() ||
+      ctx.cluster->IsHibernated()) {
+    return std::nullopt;
+  }
+  const std::string ns = NamespaceOf(obj);
+  const std::string pool_mr = AgentMrName(pool);
+  gardener::ManagedResources mrs(ctx.seed, ctx.clock, std::string(kOrigin));
+  std::optional<gardener::ManagedResourceContent> content = mrs.Read(ns, pool_mr);
+  if (!content) {
+    return std::nullopt;  // no agent was ever deployed: nothing to uninstall
+  }
+  const auto now = ctx.clock.Now();
+  const std::string since_label(internal::kUninstallSinceLabel);
+  const auto since = content->labels.find(since_label);
+  if (since == content->labels.end()) {
+    try {
+      content->data["objects.yaml"] =
+          internal::WithAgentUninstallMode(content->data["objects.yaml"], pool);
+    } catch (const Error& e) {
+      ctx.log.Error(e, "Cannot switch the node agent to uninstall; removing it without");
+      return std::nullopt;
+    }
+    std::map<std::string, std::string> labels = content->labels;
+    labels.erase("origin");  // Deploy sets it
+    labels[since_label] = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+    mrs.Deploy({.ns = ns, .name = pool_mr, .data = content->data, .labels = labels});
+    ctx.log.Info("Uninstalling the driver from the pool's nodes", {{"pool", pool}});
+    if (options_.events != nullptr) {
+      options_.events->Event(obj, kube::EventType::kNormal, "DriverUninstalling",
+                             "the node agents of pool " + pool +
+                                 " unload and remove the driver before they are removed");
+    }
+    return Outcome::RequeueAfter(options_.cleanup_poll);
+  }
+
+  const auto started = std::chrono::system_clock::time_point(
+      std::chrono::seconds(std::strtoll(since->second.c_str(), nullptr, 10)));
+  const bool timed_out = now - started >= options_.uninstall_timeout;
+  std::vector<std::string> waiting;
+  try {
+    const std::unique_ptr<kube::Client> shoot = options_.shoot_client(ctx.seed, ns);
+    const json list =
+        shoot->List(kUninstallNodes, {.label_selector = internal::PoolNodeSelector(obj, pool)});
+    waiting = internal::NodesNotUninstalled(list.value("items", std::vector<json>()));
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kNotFound || e.code() == ErrorCode::kNotReady) {
+      // No shoot access was ever set up (no kubeconfig or token): nothing can be observed.
+      ctx.log.Info("No shoot access for the uninstall; removing the node agent",
+                   {{"pool", pool}, {"reason", e.what()}});
+      return std::nullopt;
+    }
+    ctx.log.Error(e, "Cannot read the pool's nodes for the uninstall");
+    waiting = {"(shoot unreachable)"};
+  } catch (const std::exception& e) {
+    ctx.log.Error(e, "Cannot read the pool's nodes for the uninstall");
+    waiting = {"(shoot unreachable)"};
+  }
+  if (waiting.empty()) {
+    return std::nullopt;
+  }
+  if (!timed_out) {
+    ctx.log.Info("Waiting for the pool's nodes to uninstall the driver",
+                 {{"pool", pool}, {"waiting", std::to_string(waiting.size())}});
+    return Outcome::RequeueAfter(options_.cleanup_poll);
+  }
+  std::string names;
+  for (const std::string& name : waiting) {
+    names += (names.empty() ? "" : ", ") + name;
+  }
+  if (options_.events != nullptr) {
+    options_.events->Event(
+        obj, kube::EventType::kWarning, "DriverUninstallTimedOut",
+        "not every node of pool " + pool + " reported Uninstalled within " +
+            std::to_string(options_.uninstall_timeout.count()) +
+            " s; removing the node agent anyway (the driver stays loaded until the node "
+            "reboots): " +
+            names);
+  }
+  return std::nullopt;
 }
 
 Outcome ContainerRuntimeActuator::Delete(const gardener::ActuatorContext& ctx, const json& obj) {

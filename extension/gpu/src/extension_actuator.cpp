@@ -31,17 +31,9 @@ namespace {
 using gardener::Outcome;
 using internal::NamespaceOf;
 using internal::RequireCluster;
+using internal::YamlStream;
 using nlohmann::json;
 namespace api = gpuruntime::api;
-
-// One YAML stream from objects (JSON is YAML; resource-manager parses either).
-std::string YamlStream(const std::vector<json>& objects) {
-  std::string out;
-  for (const json& object : objects) {
-    out += "---\n" + ToYaml(object);
-  }
-  return out;
-}
 
 std::vector<json> NodeFeatureRules() {
   nfdrules::GeneratorOptions options;

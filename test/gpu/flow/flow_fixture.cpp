@@ -88,7 +88,23 @@ void GpuFlowTest::Round() {
   ReconcileAll(gardener::kExtensions, extensions_);
   ReconcileAll(gardener::kContainerRuntimes, runtimes_);
   grm_.SyncOnce();
+  if (after_round_) {
+    after_round_();
+  }
   clock_.Advance(5s);
+}
+
+void GpuFlowTest::PutNode(const json& node) {
+  static const kube::Resource nodes{"", "v1", "nodes", false};
+  const std::string name = node["metadata"]["name"];
+  std::optional<json> current = shoot_.Get(nodes, {"", name});
+  if (!current.has_value()) {
+    current = shoot_.Create(nodes, node);
+  }
+  (*current)["metadata"]["labels"] = node["metadata"]["labels"];
+  current = shoot_.Update(nodes, *current);
+  (*current)["status"] = node["status"];
+  shoot_.Update(nodes, *current, kube::Subresource::kStatus);
 }
 
 void GpuFlowTest::SettleUntil(const std::function<bool()>& done) {

@@ -20,6 +20,7 @@ namespace gpuext::gpu::testing {
 namespace {
 
 using nlohmann::json;
+using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -158,6 +159,7 @@ TEST_F(GpuFlowTest, RemovingOnePoolsRuntimeRemovesOnlyItsAgentAndTheLastRemovesE
   json shoot = GpuShoot();
   shoot["spec"]["provider"]["workers"][1]["cri"]["containerRuntimes"].erase(0);
   ReconcileShoot(shoot);
+  SettleUntil([&] { return !seed_.Get(gardener::kContainerRuntimes, {kSeedNs, "nvidia-gpu-b"}); });
   EXPECT_THAT(ManagedResourceNames(), Not(Contains("extension-gpu-agent-gpu-b")));
   EXPECT_THAT(ManagedResourceNames(), Contains("extension-gpu-agent-shared"));
   EXPECT_THAT(ShootObjectKeys(shoot_),
@@ -180,6 +182,72 @@ TEST_F(GpuFlowTest, RemovingOnePoolsRuntimeRemovesOnlyItsAgentAndTheLastRemovesE
   EXPECT_THAT(ShootObjectKeys(shoot_), IsEmpty());
   EXPECT_FALSE(seed_.Get(gardener::kSecretsResource, {kSeedNs, "gpu-cache-signing-key"}));
   EXPECT_THAT(EventTexts(), Contains(HasSubstr("GPUStackRemoved")));
+}
+
+// The SIMULATED node agent of `node`: once its pool's ConfigMap in the shoot says
+// `mode: uninstall`, it reports Uninstalled (after noting whether its DaemonSet was still there).
+struct SimulatedUninstallingAgent {
+  std::string node;
+  std::string pool;
+  bool uninstalled = false;
+  bool daemonset_present_when_uninstalled = false;
+};
+
+std::string AgentConfigInShoot(kube::Client& shoot, const std::string& pool) {
+  static const kube::Resource config_maps{"", "v1", "configmaps", true};
+  const auto cm = shoot.Get(config_maps, {"gpu-node-agent", "gpu-node-agent-" + pool});
+  return cm ? cm->value("/data/config.yaml"_json_pointer, std::string()) : std::string();
+}
+
+TEST_F(GpuFlowTest, APoolLosingTheRuntimeUninstallsTheDriverBeforeItsAgentGoes) {
+  ReconcileShoot(GpuShoot());
+  PutNode(GpuNode("b1", "gpu-b", "Ready"));
+  PutNode(GpuNode("a1", "gpu-a", "Ready"));
+  ASSERT_THAT(AgentConfigInShoot(shoot_, "gpu-b"), HasSubstr("mode: install"));
+
+  SimulatedUninstallingAgent agent{.node = "b1", .pool = "gpu-b"};
+  after_round_ = [&] {
+    if (agent.uninstalled ||
+        AgentConfigInShoot(shoot_, agent.pool).find("mode: uninstall") == std::string::npos) {
+      return;
+    }
+    agent.daemonset_present_when_uninstalled =
+        ShootObjectKeys(shoot_).contains("DaemonSet gpu-node-agent/gpu-node-agent-gpu-b");
+    PutNode(GpuNode(agent.node, agent.pool, "Uninstalled"));
+    agent.uninstalled = true;
+  };
+  json shoot = GpuShoot();
+  shoot["spec"]["provider"]["workers"][1]["cri"]["containerRuntimes"].erase(0);
+  ReconcileShoot(shoot);
+  SettleUntil([&] { return !seed_.Get(gardener::kContainerRuntimes, {kSeedNs, "nvidia-gpu-b"}); });
+
+  EXPECT_TRUE(agent.uninstalled)
+      << "the agent never saw mode: uninstall"
+      << seed_.Get(gardener::kContainerRuntimes, {kSeedNs, "nvidia-gpu-b"}).value_or(json()).dump();
+  EXPECT_TRUE(agent.daemonset_present_when_uninstalled)
+      << "the DaemonSet must stay until its agents have unloaded the driver";
+  EXPECT_THAT(ShootObjectKeys(shoot_),
+              Not(Contains("DaemonSet gpu-node-agent/gpu-node-agent-gpu-b")));
+  EXPECT_THAT(AgentConfigInShoot(shoot_, "gpu-a"), HasSubstr("mode: install"));
+  const std::vector<std::string> events = EventTexts();
+  EXPECT_THAT(events, Contains(HasSubstr("DriverUninstalling: the node agents of pool gpu-b")));
+  EXPECT_THAT(events, Not(Contains(HasSubstr("DriverUninstallTimedOut"))));
+}
+
+TEST_F(GpuFlowTest, UninstallGivesUpAfterTwoMinutesAndSaysWhichNodesDidNotAnswer) {
+  ReconcileShoot(GpuShoot());
+  PutNode(GpuNode("b1", "gpu-b", "Ready"));  // its agent never answers
+  const auto start = clock_.Now();
+  json shoot = GpuShoot();
+  shoot["spec"]["provider"]["workers"][1]["cri"]["containerRuntimes"].erase(0);
+  ReconcileShoot(shoot);
+  SettleUntil([&] { return !seed_.Get(gardener::kContainerRuntimes, {kSeedNs, "nvidia-gpu-b"}); });
+  EXPECT_GE(clock_.Now() - start, std::chrono::minutes(2));
+  EXPECT_THAT(ShootObjectKeys(shoot_),
+              Not(Contains("DaemonSet gpu-node-agent/gpu-node-agent-gpu-b")));
+  EXPECT_THAT(EventTexts(),
+              Contains(AllOf(HasSubstr("DriverUninstallTimedOut: not every node of pool gpu-b"),
+                             HasSubstr(": b1"))));
 }
 
 TEST_F(GpuFlowTest, ShootDeletionInGardenletsOrderLeavesNothingBehind) {

@@ -17,78 +17,9 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
-const kube::Resource kNodes{"", "v1", "nodes", false};
-
-// Hands the test's shoot client to the health check (which owns what the factory returns).
-class BorrowedClient final : public kube::Client {
- public:
-  explicit BorrowedClient(kube::Client& c) : c_(c) {}
-  std::optional<json> Get(const kube::Resource& r, const kube::ObjectKey& k) override {
-    return c_.Get(r, k);
-  }
-  json List(const kube::Resource& r, const kube::ListOptions& o) override { return c_.List(r, o); }
-  json Create(const kube::Resource& r, const json& o, const kube::WriteOptions& w) override {
-    return c_.Create(r, o, w);
-  }
-  json Update(const kube::Resource& r, const json& o, kube::Subresource s,
-              const kube::WriteOptions& w) override {
-    return c_.Update(r, o, s, w);
-  }
-  json Patch(const kube::Resource& r, const kube::ObjectKey& k, kube::PatchType t, const json& p,
-             kube::Subresource s, const kube::WriteOptions& w) override {
-    return c_.Patch(r, k, t, p, s, w);
-  }
-  void Delete(const kube::Resource& r, const kube::ObjectKey& k,
-              const kube::DeleteOptions& o) override {
-    c_.Delete(r, k, o);
-  }
-  void DeleteCollection(const kube::Resource& r, const kube::ListOptions& l,
-                        const kube::DeleteOptions& o) override {
-    c_.DeleteCollection(r, l, o);
-  }
-  std::unique_ptr<kube::WatchStream> Watch(const kube::Resource& r, const kube::ListOptions& o,
-                                           std::stop_token s) override {
-    return c_.Watch(r, o, s);
-  }
-
- private:
-  kube::Client& c_;
-};
-
-json GpuNode(const std::string& name, const std::string& pool, const std::string& reason) {
-  const bool ready = reason == "Ready";
-  json node = {{"apiVersion", "v1"},
-               {"kind", "Node"},
-               {"metadata", {{"name", name}, {"labels", {{"worker.gardener.cloud/pool", pool}}}}},
-               {"status",
-                {{"nodeInfo", {{"kernelVersion", "6.12.72-cloud-amd64"}}},
-                 {"conditions",
-                  {{{"type", "GPUDriverReady"},
-                    {"status", ready ? "True" : "False"},
-                    {"reason", reason}}}}}}};
-  if (ready) {
-    node["metadata"]["labels"]["gpu.extensions.gardener.cloud/driver-ready"] = "580.95.05";
-    node["status"]["allocatable"] = {{"nvidia.com/gpu", "1"}};
-  }
-  return node;
-}
 
 class GpuHealthFlowTest : public GpuFlowTest {
  protected:
-  // Creates or replaces a node, its status written through /status as the kubelet and the node
-  // agent do.
-  void PutNode(const json& node) {
-    const std::string name = node["metadata"]["name"];
-    std::optional<json> current = shoot_.Get(kNodes, {"", name});
-    if (!current.has_value()) {
-      current = shoot_.Create(kNodes, node);
-    }
-    (*current)["metadata"]["labels"] = node["metadata"]["labels"];
-    current = shoot_.Update(kNodes, *current);
-    (*current)["status"] = node["status"];
-    shoot_.Update(kNodes, *current, kube::Subresource::kStatus);
-  }
-
   json Conditions() {
     std::vector<gardener::ConditionChecks> checks;
     checks.push_back({"SystemComponentsHealthy", {}});

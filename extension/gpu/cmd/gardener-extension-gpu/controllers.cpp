@@ -6,6 +6,7 @@
 
 #include "gpuext/gardener/predicates.h"
 #include "gpuext/gpu/names.h"
+#include "gpuext/gpu/shoot_access.h"
 #include "gpuext/kube/informer.h"
 #include "options.h"
 
@@ -18,7 +19,10 @@ SeedControllers::SeedControllers(const gpuruntime::api::ControllerConfiguration&
                                  kube::EventRecorder& events)
     : seed_(seed),
       extension_actuator_(component, charts, {.events = &events}),
-      runtime_actuator_(component, charts, {.events = &events}),
+      // Delete unloads the driver through the agents first; their nodes are read with the
+      // same shoot access as the EveryNodeReady health check.
+      runtime_actuator_(component, charts,
+                        {.events = &events, .shoot_client = ShootClientFromSeed}),
       extensions_(gardener::ExtensionKind::Extension(std::string(kExtensionType)), seed,
                   extension_actuator_),
       runtimes_(gardener::ExtensionKind::ContainerRuntime(std::string(kRuntimeType)), seed,

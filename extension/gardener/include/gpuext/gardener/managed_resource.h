@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <stop_token>
 #include <string>
 
@@ -38,6 +39,12 @@ struct ManagedResourceSpec {
   std::map<std::string, std::string> inject_labels = {};
   // Extra labels on the ManagedResource (the origin label is always set).
   std::map<std::string, std::string> labels = {};
+};
+
+// What a ManagedResource currently delivers: its labels and the data of its Secret.
+struct ManagedResourceContent {
+  std::map<std::string, std::string> labels = {};
+  std::map<std::string, std::string> data = {};
 };
 
 struct ManagedResourceHealth {
@@ -70,6 +77,12 @@ class ManagedResources {
 
   // Sets spec.keepObjects (Migrate: keep the shoot's objects while the MR is deleted).
   void SetKeepObjects(const std::string& ns, const std::string& name, bool keep);
+
+  // The current content, read back from the MR and its first Secret; nullopt when the MR or
+  // its Secret does not exist. Lets a controller change one object of what it deployed
+  // without recomputing the rest.
+  [[nodiscard]] std::optional<ManagedResourceContent> Read(const std::string& ns,
+                                                           const std::string& name);
 
   // Deletes the ManagedResource (absent is fine). Its Secrets are garbage-collected.
   void Destroy(const std::string& ns, const std::string& name);

@@ -11,10 +11,16 @@
 //                                DaemonSet gpu-node-agent-<pool> on the pool's nodes
 //
 // and returns without waiting. No RuntimeClass: the GPU operator owns `nvidia`.
-// Delete removes the pool's MR, waits (RequeueAfter) until resource-manager removed it, and
+// Delete first switches the pool's agents to `mode: uninstall` and waits (RequeueAfter, at most
+// ActuatorOptions::uninstall_timeout) until every node of the pool reports GPUDriverReady
+// reason Uninstalled (skipped on ForceDelete, without a shoot client, or without nodes).
+// Then it removes the pool's MR, waits (RequeueAfter) until resource-manager removed it, and
 // removes the shared MR only when no other `nvidia` ContainerRuntime of the namespace remains
 // without a deletionTimestamp. Migrate keeps the shoot's objects (keepObjects) and deletes both
 // MRs. Restore is Reconcile. Event NodeAgentDeployed when a pool's agent is first written.
+
+#include <optional>
+#include <string>
 
 #include "gpuext/gardener/actuator.h"
 #include "gpuext/gpu/extension_actuator.h"
@@ -43,6 +49,11 @@ class ContainerRuntimeActuator final : public gardener::Actuator {
  private:
   gardener::Outcome Remove(const gardener::ActuatorContext& ctx, const nlohmann::json& obj,
                            bool wait, bool keep_objects);
+  // Delete's uninstall step: a requeue while the pool's agents still unload the driver,
+  // nullopt once they are done, timed out, or there is nothing to uninstall.
+  std::optional<gardener::Outcome> AwaitUninstall(const gardener::ActuatorContext& ctx,
+                                                  const nlohmann::json& obj,
+                                                  const std::string& pool);
 
   const gpuruntime::api::ControllerConfiguration& component_;
   const ShootCharts& charts_;

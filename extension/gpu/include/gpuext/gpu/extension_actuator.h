@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "gpuext/gardener/actuator.h"
+#include "gpuext/gpu/shoot_access.h"
 #include "gpuext/gpu/shoot_charts.h"
 #include "gpuext/gpu/shoot_plan.h"
 #include "gpuext/gpuruntime/api/component_config.h"
@@ -47,6 +48,11 @@ struct ActuatorOptions {
   // Where the Events users see with `kubectl describe` go (state changes only, never every
   // reconcile); nullptr records none. Must outlive the actuator.
   kube::EventRecorder* events = nullptr;
+  // ContainerRuntime Delete: reads the pool's nodes while their agents uninstall the driver
+  // (DESIGN.md §10.2). Empty: no uninstall step, the agent is removed at once.
+  ShootClientFactory shoot_client = {};
+  // How long Delete waits for the pool's agents to report Uninstalled before it goes on.
+  std::chrono::seconds uninstall_timeout = std::chrono::minutes(2);
 };
 
 class ExtensionActuator final : public gardener::Actuator {

@@ -26,6 +26,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "gpuext/gardener/health_check.h"
+#include "gpuext/gpu/shoot_access.h"
 #include "gpuext/gpu/shoot_plan.h"
 #include "gpuext/gpuruntime/api/component_config.h"
 #include "gpuext/kube/client.h"
@@ -57,12 +58,8 @@ class ManagedResourcesHealthy final : public gardener::HealthCheck {
     const ShootPlan& plan, const std::vector<nlohmann::json>& nodes,
     std::chrono::seconds driver_ready_timeout);
 
-// A client for the shoot of a seed namespace (the shoot-access token and the generic
-// kubeconfig in a landscape, the shoot emulator in tests). Throws when the shoot cannot be
-// reached; the condition is then Unknown.
-using ShootClientFactory =
-    std::function<std::unique_ptr<kube::Client>(kube::Client& seed, const std::string& seed_ns)>;
-
+// Reads the shoot through a ShootClientFactory; when the shoot cannot be reached the condition
+// is Unknown.
 class GpuNodesReady final : public gardener::HealthCheck {
  public:
   // `component` must outlive the check.

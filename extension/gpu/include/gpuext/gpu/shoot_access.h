@@ -9,6 +9,7 @@
 // extension-gpu-shared); the generic token kubeconfig named by the Cluster's annotation says
 // where the shoot's API server is. No admin kubeconfig is used.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,5 +37,10 @@ void EnsureShootAccessSecret(kube::Client& seed, const std::string& ns);
 // Error(kNotFound) when the kubeconfig Secret is missing.
 [[nodiscard]] std::unique_ptr<kube::Client> ShootClientFromSeed(kube::Client& seed,
                                                                 const std::string& ns);
+
+// A client for the shoot of a seed namespace (ShootClientFromSeed in a landscape, the shoot
+// emulator in tests). Throws when the shoot cannot be reached.
+using ShootClientFactory =
+    std::function<std::unique_ptr<kube::Client>(kube::Client& seed, const std::string& seed_ns)>;
 
 }  // namespace gpuext::gpu
