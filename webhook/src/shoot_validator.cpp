@@ -360,15 +360,18 @@ void CheckConfiguredPools(const json& shoot, ShootValidation& out) {
   }
 }
 
-std::vector<api::PoolContext> PoolContexts(const json& shoot, const MachineTypeGpus& gpus) {
+// `gpus` is nullptr when the CloudProfile could not be read: the pools' GPU counts then stay
+// unknown (nullopt) rather than zero, so no rule mistakes "not looked up" for "no GPU".
+std::vector<api::PoolContext> PoolContexts(const json& shoot, const MachineTypeGpus* gpus) {
   std::vector<api::PoolContext> pools = api::PoolsFromShoot(shoot);
+  if (gpus == nullptr)
+    return pools;
   for (api::PoolContext& pool : pools) {
     const json* worker = FindPool(shoot, pool.name);
     if (!worker)
       continue;
-    const auto it = gpus.find(StringAt(*worker, {"machine", "type"}));
-    if (it != gpus.end())
-      pool.gpus = it->second;
+    const auto it = gpus->find(StringAt(*worker, {"machine", "type"}));
+    pool.gpus = it != gpus->end() ? it->second : 0;
   }
   return pools;
 }
@@ -378,12 +381,12 @@ ShootValidation Check(const json& shoot, const ShootValidationContext& context) 
       context.component ? *context.component : api::DefaultControllerConfiguration();
   const MachineTypeGpus gpus =
       context.cloud_profile ? MachineTypeGpusOf(*context.cloud_profile) : MachineTypeGpus{};
-  ShootFacts facts{
-      .component = component,
-      .context = context,
-      .rules = api::ValidationContext{.component = component,
-                                      .pools = PoolContexts(shoot, gpus),
-                                      .resource_names = api::ResourceNamesFromShoot(shoot)}};
+  ShootFacts facts{.component = component,
+                   .context = context,
+                   .rules = api::ValidationContext{
+                       .component = component,
+                       .pools = PoolContexts(shoot, context.cloud_profile ? &gpus : nullptr),
+                       .resource_names = api::ResourceNamesFromShoot(shoot)}};
   ShootValidation out;
   ShootValidation extension_checks;
   CheckExtensions(shoot, facts, extension_checks);

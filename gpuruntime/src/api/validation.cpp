@@ -205,7 +205,7 @@ void CheckPools(Rules& r, const Field<std::vector<std::string>>& pools) {
                                   fmt::format("pool \"{}\" does not exist; name a pool of "
                                               "spec.provider.workers",
                                               name)));
-    } else if (it->gpus.value_or(0) <= 0) {
+    } else if (it->gpus.has_value() && *it->gpus <= 0) {  // unknown (no CloudProfile): no advice
       r.Warn(rel, fmt::format("pool \"{}\" has a machine type without a GPU count in the "
                               "CloudProfile; it gets the nvidia runtime anyway",
                               name));

@@ -353,6 +353,19 @@ TEST(ShootValidatorTest, ListedPoolWithoutGpuCountIsAWarning) {
                               "nvidia runtime anyway"));
 }
 
+TEST(ShootValidatorTest, AnUnreadableCloudProfileIsNotMistakenForPoolsWithoutGpus) {
+  // The lookup failed (no CloudProfile): nothing is known about GPU counts, so no pool is
+  // called GPU-less; the same shoot with the profile gets the warning above.
+  json pool = A100("custom");
+  pool["machine"]["type"] = "m5.large";
+  const ShootValidationContext no_profile{.cloud_profile = nullptr, .component = &Component()};
+  auto v = ValidateShoot(
+      nullptr, Shoot({pool, A100()}, GpuExtension({{"pools", {"custom", "a100"}}})), no_profile);
+  EXPECT_TRUE(v.errors.empty()) << ::testing::PrintToString(Messages(v));
+  EXPECT_THAT(v.warnings,
+              ::testing::Not(::testing::Contains(::testing::HasSubstr("without a GPU count"))));
+}
+
 TEST(ShootValidatorTest, DisabledExtensionIsNotChecked) {
   json extensions = GpuExtension({{"driver", {{"version", "999"}}}});
   extensions[1]["disabled"] = true;

@@ -32,9 +32,11 @@ struct PoolContext {
   std::string name{};
   std::string machine_image_name{};     // "gardenlinux"
   std::string machine_image_version{};  // "1877.5.0"
-  std::optional<int> gpus{};            // CloudProfile machine type gpu count; nullopt = not filled
-  bool has_runtime = false;             // the pool has the nvidia container runtime
-  bool own_driver_version = false;      // its GPUPoolConfig sets driver.version
+  // The machine type's GPU count in the CloudProfile (0 when it has none); nullopt when the
+  // CloudProfile could not be read, which no rule may take for "no GPU".
+  std::optional<int> gpus{};
+  bool has_runtime = false;         // the pool has the nvidia container runtime
+  bool own_driver_version = false;  // its GPUPoolConfig sets driver.version
   friend bool operator==(const PoolContext&, const PoolContext&) = default;
 };
 
