@@ -115,15 +115,18 @@ CacheSecrets EnsureCacheSecretsOnce(kube::Client& seed, const std::string& ns,
 
 CacheSecrets EnsureCacheSecrets(kube::Client& seed, const std::string& ns, const CachePlan& plan,
                                 const Clock& clock) {
-  // The Extension and ContainerRuntime actuators ensure the same Secrets concurrently: the
-  // loser of a create race reads what the winner wrote.
-  try {
-    return EnsureCacheSecretsOnce(seed, ns, plan, clock);
-  } catch (const std::exception& e) {
-    if (!kube::IsAlreadyExists(e) && !kube::IsConflict(e)) {
-      throw;
+  // The Extension and every ContainerRuntime of the shoot ensure the same Secrets concurrently:
+  // the loser of a create race reads what the winner wrote. Each of the three Secrets can be
+  // lost once (a retry reads the ones already settled), so three retries always suffice.
+  constexpr int kAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return EnsureCacheSecretsOnce(seed, ns, plan, clock);
+    } catch (const std::exception& e) {
+      if (attempt == kAttempts || (!kube::IsAlreadyExists(e) && !kube::IsConflict(e))) {
+        throw;
+      }
     }
-    return EnsureCacheSecretsOnce(seed, ns, plan, clock);
   }
 }
 
