@@ -75,6 +75,10 @@ void AddExtensionFlags(FlagSet& flags, ExtensionOptions& o) {
                "namespace of the leader-election Lease (default: the pod's)");
   flags.Int("max-concurrent-reconciles", &o.max_concurrent_reconciles,
             "reconciles of one controller running at once");
+  flags.Int("kube-api-qps", &o.kube_api_qps,
+            "requests per second to the seed's API server, averaged (0: no client-side limit)");
+  flags.Int("kube-api-burst", &o.kube_api_burst,
+            "requests to the seed's API server allowed at once above kube-api-qps");
   flags.Bool("ignore-operation-annotation", &o.ignore_operation_annotation,
              "reconcile on spec changes instead of on gardenlet's operation annotation");
   flags.String("heartbeat-namespace", &o.heartbeat_namespace,
@@ -153,6 +157,14 @@ std::vector<std::string> ValidateExtensionOptions(const ExtensionOptions& o) {
     errors.push_back(InvalidFlagValue("max-concurrent-reconciles",
                                       std::to_string(o.max_concurrent_reconciles),
                                       "must be at least 1"));
+  }
+  if (o.kube_api_qps < 0) {
+    errors.push_back(InvalidFlagValue("kube-api-qps", std::to_string(o.kube_api_qps),
+                                      "must be 0 (no limit) or more"));
+  }
+  if (o.kube_api_burst < 1) {
+    errors.push_back(
+        InvalidFlagValue("kube-api-burst", std::to_string(o.kube_api_burst), "must be at least 1"));
   }
   if (o.heartbeat_renew_interval_seconds < 1) {
     errors.push_back(InvalidFlagValue(

@@ -63,9 +63,11 @@ TEST(ExtensionOptionsTest, FlagsUseGardenersNames) {
                    "--heartbeat-namespace=extension-gpu", "--heartbeat-renew-interval-seconds=15",
                    "--leader-election-id=gpu-leader", "--webhook-config-mode=url",
                    "--webhook-config-url=gpu.example.com:8443", "--gardener-version=v1.120.2",
-                   "--metrics-bind-address=:9090"}),
+                   "--metrics-bind-address=:9090", "--kube-api-qps=100", "--kube-api-burst=130"}),
       IsEmpty());
   EXPECT_EQ(o.max_concurrent_reconciles, 10);
+  EXPECT_EQ(o.kube_api_qps, 100);
+  EXPECT_EQ(o.kube_api_burst, 130);
   EXPECT_TRUE(o.ignore_operation_annotation);
   EXPECT_EQ(o.heartbeat_namespace, "extension-gpu");
   EXPECT_EQ(o.heartbeat_renew_interval_seconds, 15);
@@ -77,6 +79,8 @@ TEST(ExtensionOptionsTest, FlagsUseGardenersNames) {
 TEST(ExtensionOptionsTest, EveryProblemIsReportedWithFlagAndFix) {
   ExtensionOptions o = WithConfig();
   o.max_concurrent_reconciles = 0;
+  o.kube_api_qps = -1;
+  o.kube_api_burst = 0;
   o.heartbeat_renew_interval_seconds = -1;
   o.leader_election_id = "Gpu_Leader";
   o.heartbeat_namespace = "garden.";
@@ -89,6 +93,8 @@ TEST(ExtensionOptionsTest, EveryProblemIsReportedWithFlagAndFix) {
       ValidateExtensionOptions(o),
       ElementsAre(
           "--max-concurrent-reconciles: invalid value \"0\": must be at least 1",
+          "--kube-api-qps: invalid value \"-1\": must be 0 (no limit) or more",
+          "--kube-api-burst: invalid value \"0\": must be at least 1",
           "--heartbeat-renew-interval-seconds: invalid value \"-1\": must be at least 1 "
           "(gardenlet expects a renewal every 30 s)",
           "--leader-election-id: invalid value \"Gpu_Leader\": must be a lower-case DNS name (it "

@@ -72,7 +72,9 @@ int Run(const ExtensionOptions& options, std::stop_token stop) {
       cmd::NamespaceOrDefault(options.webhook_config_namespace, nullptr, own_ns);
 
   gpuext::kube::metrics::Registry& registry = gpuext::kube::metrics::Registry::Default();
-  gpuext::kube::HttpClient seed(seed_config, {.component = "controller",
+  gpuext::kube::HttpClient seed(seed_config, {.qps = static_cast<double>(options.kube_api_qps),
+                                              .burst = options.kube_api_burst,
+                                              .component = "controller",
                                               .observer = gpuext::kube::RestClientMetricsObserver(
                                                   registry, seed_config.server)});
 

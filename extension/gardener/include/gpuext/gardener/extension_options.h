@@ -30,6 +30,9 @@ struct ExtensionOptions {
   std::string leader_election_namespace = "";  // empty: $LEADER_ELECTION_NAMESPACE, the pod's
 
   int max_concurrent_reconciles = 5;
+  // Client-side throttling of the seed client (client-go's QPS/burst; 0 = none).
+  int kube_api_qps = 20;
+  int kube_api_burst = 30;
   bool ignore_operation_annotation = false;
 
   std::string heartbeat_namespace = "";  // empty: the pod's namespace
