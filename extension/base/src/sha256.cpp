@@ -2,7 +2,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/sha256.h"
 
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include "gpuext/error.h"
 
@@ -59,6 +65,35 @@ std::string HexEncode(std::string_view bytes) {
     out.push_back(kDigits[b & 0xf]);
   }
   return out;
+}
+
+FileDigest Sha256File(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw Error(ErrorCode::kInternal, "open " + path.string() + ": " + std::strerror(errno));
+  }
+  Sha256 hash;
+  FileDigest digest;
+  std::vector<char> buffer(std::size_t{1} << 20);
+  while (true) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      throw Error(ErrorCode::kInternal, "read " + path.string() + ": " + std::strerror(err));
+    }
+    if (n == 0) {
+      break;
+    }
+    hash.Update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    digest.size += n;
+  }
+  ::close(fd);
+  digest.sha256_hex = hash.FinishHex();
+  return digest;
 }
 
 }  // namespace gpuext

@@ -415,8 +415,10 @@ PackResult PackDirectory(const fs::path& root, std::vector<std::string> paths,
 std::vector<FileEntry> ExtractArchive(const fs::path& archive_file, const fs::path& dir,
                                       const UnpackOptions& options) {
   const std::unique_ptr<struct archive, ArchiveReadFree> a(archive_read_new());
-  // Only the format we write: tar (ustar/pax) compressed with zstd.
+  // Only the format we write: tar (ustar/pax) compressed with zstd (gzip and xz on request).
   if (!a || archive_read_support_filter_zstd(a.get()) != ARCHIVE_OK ||
+      (options.source_compressions && (archive_read_support_filter_gzip(a.get()) < ARCHIVE_WARN ||
+                                       archive_read_support_filter_xz(a.get()) < ARCHIVE_WARN)) ||
       archive_read_support_format_tar(a.get()) != ARCHIVE_OK ||
       archive_read_open_filename(a.get(), archive_file.c_str(), 64 * 1024) != ARCHIVE_OK) {
     throw Error(ErrorCode::kInvalidArgument,

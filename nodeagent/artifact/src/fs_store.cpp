@@ -17,26 +17,23 @@
 #include "gpuext/files.h"
 #include "gpuext/sha256.h"
 #include "gpuext/time_format.h"
+#include "lease_records.h"
 
 namespace gpuext::nodeagent::artifact {
 
 namespace {
 
 namespace fs = std::filesystem;
+using internal::FailureFromJsonText;
+using internal::FailureToJsonText;
+using internal::LeaseFromJsonText;
+using internal::LeaseToJsonText;
+using internal::RandomLeaseHex;
 using nlohmann::json;
 
 [[noreturn]] void ThrowErrno(const std::string& what) {
   const int err = errno;
   throw Error(ErrorCode::kInternal, fmt::format("{}: {}", what, std::strerror(err)));
-}
-
-std::string RandomHex(std::size_t bytes) {
-  std::random_device rd;
-  std::string raw;
-  for (std::size_t i = 0; i < bytes; ++i) {
-    raw.push_back(static_cast<char>(rd() & 0xff));
-  }
-  return HexEncode(raw);
 }
 
 void FsyncDir(const fs::path& dir) {
@@ -94,68 +91,6 @@ std::pair<std::int64_t, std::string> CopyHashing(const fs::path& from, int out_f
   return {size, hash.FinishHex()};
 }
 
-json LeaseToJson(const Lease& l) {
-  return {{"id", l.id},
-          {"holder", l.holder},
-          {"key", l.key},
-          {"created", FormatRfc3339Micro(l.created)},
-          {"expires", FormatRfc3339Micro(l.expires)},
-          {"phase", l.phase},
-          {"generation", l.generation}};
-}
-
-std::optional<Lease> LeaseFromJson(const std::string& text) {
-  try {
-    const json j = json::parse(text);
-    Lease l;
-    l.id = j.at("id").get<std::string>();
-    l.holder = j.at("holder").get<std::string>();
-    l.key = j.at("key").get<std::string>();
-    const auto created = ParseRfc3339(j.at("created").get<std::string>());
-    const auto expires = ParseRfc3339(j.at("expires").get<std::string>());
-    if (!created || !expires) {
-      return std::nullopt;
-    }
-    l.created = *created;
-    l.expires = *expires;
-    l.phase = j.at("phase").get<std::string>();
-    l.generation = j.at("generation").get<std::int64_t>();
-    return l;
-  } catch (const json::exception&) {
-    return std::nullopt;
-  }
-}
-
-json FailureToJson(const FailureRecord& f) {
-  return {{"key", f.key},
-          {"reason", f.reason},
-          {"message", f.message},
-          {"attempts", f.attempts},
-          {"failedAt", FormatRfc3339Micro(f.failed_at)},
-          {"retryAfter", FormatRfc3339Micro(f.retry_after)}};
-}
-
-std::optional<FailureRecord> FailureFromJson(const std::string& text) {
-  try {
-    const json j = json::parse(text);
-    FailureRecord f;
-    f.key = j.at("key").get<std::string>();
-    f.reason = j.at("reason").get<std::string>();
-    f.message = j.at("message").get<std::string>();
-    f.attempts = j.at("attempts").get<std::int64_t>();
-    const auto failed = ParseRfc3339(j.at("failedAt").get<std::string>());
-    const auto retry = ParseRfc3339(j.at("retryAfter").get<std::string>());
-    if (!failed || !retry) {
-      return std::nullopt;
-    }
-    f.failed_at = *failed;
-    f.retry_after = *retry;
-    return f;
-  } catch (const json::exception&) {
-    return std::nullopt;
-  }
-}
-
 }  // namespace
 
 std::string BlobObjectName(std::string_view digest) {
@@ -190,7 +125,7 @@ FilesystemBlobStore::FilesystemBlobStore(fs::path root, Clock& clock)
 }
 
 fs::path FilesystemBlobStore::TmpPath(std::string_view suffix) const {
-  return root_ / "tmp" / fmt::format("{}.{}", RandomHex(12), suffix);
+  return root_ / "tmp" / fmt::format("{}.{}", RandomLeaseHex(12), suffix);
 }
 
 fs::path FilesystemBlobStore::WriteTmp(const std::string& content) const {
@@ -413,14 +348,14 @@ LeaseAnswer FilesystemBlobStore::AcquireLease(const ArtifactKey& key, std::strin
   // A few rounds: each lost race means another process changed the lease, which we then read.
   for (int round = 0; round < 8; ++round) {
     const auto now = clock_.Now();
-    Lease mine{.id = RandomHex(16),
+    Lease mine{.id = RandomLeaseHex(16),
                .holder = std::string(holder),
                .key = key.Path(),
                .created = now,
                .expires = now + ttl,
                .phase = "Pending",
                .generation = 0};
-    const fs::path tmp = WriteTmp(LeaseToJson(mine).dump());
+    const fs::path tmp = WriteTmp(LeaseToJsonText(mine));
     if (::link(tmp.c_str(), path.c_str()) == 0) {
       ::unlink(tmp.c_str());
       FsyncDir(path.parent_path());
@@ -437,7 +372,7 @@ LeaseAnswer FilesystemBlobStore::AcquireLease(const ArtifactKey& key, std::strin
       ::unlink(tmp.c_str());
       continue;  // released meanwhile
     }
-    const auto current = LeaseFromJson(*content);
+    const auto current = LeaseFromJsonText(*content);
     // An unreadable lease cannot be renewed by anyone; treat it like an expired one.
     if (current && current->expires > now) {
       ::unlink(tmp.c_str());
@@ -470,14 +405,14 @@ std::optional<Lease> FilesystemBlobStore::RenewLease(const ArtifactKey& key,
   if (!content) {
     return std::nullopt;
   }
-  auto lease = LeaseFromJson(*content);
+  auto lease = LeaseFromJsonText(*content);
   if (!lease || lease->id != lease_id || !ClaimTransition(key, *content)) {
     return std::nullopt;
   }
   lease->expires = clock_.Now() + ttl;
   lease->phase = std::string(phase);
   ++lease->generation;
-  const fs::path tmp = WriteTmp(LeaseToJson(*lease).dump());
+  const fs::path tmp = WriteTmp(LeaseToJsonText(*lease));
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) {
@@ -493,7 +428,7 @@ bool FilesystemBlobStore::ReleaseLease(const ArtifactKey& key, std::string_view 
   if (!content) {
     return false;
   }
-  const auto lease = LeaseFromJson(*content);
+  const auto lease = LeaseFromJsonText(*content);
   if (!lease || lease->id != lease_id || !ClaimTransition(key, *content)) {
     return false;
   }
@@ -503,7 +438,7 @@ bool FilesystemBlobStore::ReleaseLease(const ArtifactKey& key, std::string_view 
 
 std::optional<Lease> FilesystemBlobStore::GetLease(const ArtifactKey& key) {
   const auto content = ReadFileIfExists(LeasePath(key));
-  return content ? LeaseFromJson(*content) : std::nullopt;
+  return content ? LeaseFromJsonText(*content) : std::nullopt;
 }
 
 FailureRecord FilesystemBlobStore::RecordFailure(const ArtifactKey& key, std::string_view reason,
@@ -515,13 +450,13 @@ FailureRecord FilesystemBlobStore::RecordFailure(const ArtifactKey& key, std::st
   ++record.attempts;
   record.failed_at = clock_.Now();
   record.retry_after = record.failed_at + FailureBackoff(record.attempts);
-  Publish(FailureToJson(record).dump(), FailurePath(key));
+  Publish(FailureToJsonText(record), FailurePath(key));
   return record;
 }
 
 std::optional<FailureRecord> FilesystemBlobStore::GetFailure(const ArtifactKey& key) {
   const auto content = ReadFileIfExists(FailurePath(key));
-  return content ? FailureFromJson(*content) : std::nullopt;
+  return content ? FailureFromJsonText(*content) : std::nullopt;
 }
 
 std::optional<FailureRecord> FilesystemBlobStore::ActiveFailure(const ArtifactKey& key) {

@@ -32,33 +32,8 @@ VerifyResult Refuse(RefusalReason reason, std::string message) {
 
 // Streams the file through sha256; returns {size, hex}.
 std::pair<std::int64_t, std::string> HashFile(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    throw Error(ErrorCode::kInternal,
-                fmt::format("verify: open {}: {}", path.string(), std::strerror(errno)));
-  }
-  Sha256 hash;
-  std::int64_t size = 0;
-  std::vector<char> buffer(std::size_t{1} << 20);
-  while (true) {
-    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      throw Error(ErrorCode::kInternal,
-                  fmt::format("verify: read {}: {}", path.string(), std::strerror(err)));
-    }
-    if (n == 0) {
-      break;
-    }
-    hash.Update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-    size += n;
-  }
-  ::close(fd);
-  return {size, hash.FinishHex()};
+  FileDigest digest = Sha256File(path);
+  return {digest.size, std::move(digest.sha256_hex)};
 }
 
 bool IsCompressedModule(std::string_view path) {

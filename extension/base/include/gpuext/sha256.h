@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -34,5 +35,14 @@ class Sha256 {
 
 // Lower-case hex of arbitrary bytes.
 [[nodiscard]] std::string HexEncode(std::string_view bytes);
+
+struct FileDigest {
+  std::int64_t size = 0;
+  std::string sha256_hex = {};
+};
+
+// Streams the file through sha256 (never holds it in memory, so 300 MB artifacts are fine).
+// Throws Error(kInternal) naming the file when it cannot be opened or read.
+[[nodiscard]] FileDigest Sha256File(const std::filesystem::path& path);
 
 }  // namespace gpuext

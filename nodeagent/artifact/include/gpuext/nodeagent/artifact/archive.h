@@ -52,6 +52,9 @@ PackResult PackDirectory(const std::filesystem::path& root, std::vector<std::str
 struct UnpackOptions {
   std::int64_t max_total_bytes = std::int64_t{64} << 30;  // bound against decompression bombs
   std::int64_t max_entries = 200000;
+  // Also accept gzip and xz compression: driver source tarballs (open-gpu-kernel-modules ships
+  // .tar.gz) for the builder. Artifacts stay tar+zstd only, so the agent leaves this off.
+  bool source_compressions = false;
 };
 
 // Extracts `archive_file` into the existing directory `dir` without replacing anything in it.

@@ -1,0 +1,76 @@
+// SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
+// SPDX-License-Identifier: Apache-2.0
+//
+// gpu-node-agent: the node agent of DESIGN.md §13 (docs/node-agent.md).
+//
+//   gpu-node-agent run --config=/etc/gpu-node-agent/config.yaml [--kernel-backend=real|simulated]
+//                      [--host-root=/host] [--node-name=$NODE_NAME] [--kubeconfig=PATH] [--once]
+//   gpu-node-agent probe ready|live [--host-root=/host] [--max-age-seconds=180]
+//   gpu-node-agent build --key ... (the builder Job, §14.5)
+//
+// Exit 2 for bad flags or an unknown sub-command, 1 for a failure, 0 otherwise.
+#include <iostream>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+
+#if __has_include("gpuext/nodeagent/builder_command.h")
+#include "gpuext/nodeagent/builder_command.h"
+#define GPUEXT_NODE_AGENT_HAS_BUILDER 1
+#endif
+
+namespace {
+
+constexpr const char* kNodeAgentUsage =
+    "usage: gpu-node-agent <command> [flags]\n"
+    "\n"
+    "commands:\n"
+    "  run     --config=PATH [--kernel-backend=real|simulated] [--host-root=DIR]\n"
+    "          [--node-name=NAME (default $NODE_NAME)] [--kubeconfig=PATH (default in-cluster)]\n"
+    "          [--namespace=NS (default $POD_NAMESPACE)] [--scratch-dir=DIR]\n"
+    "          [--heartbeat-file=PATH] [--cache-token-file=PATH]\n"
+    "          [--simulated-kernel-release=RELEASE] [--log-format=json|text] [--once]\n"
+    "          [--no-report (log the node report instead of writing it; no cluster needed)]\n"
+    "  probe   ready|live [--host-root=DIR] [--status-file=PATH] [--heartbeat-file=PATH]\n"
+    "          [--max-age-seconds=N]\n"
+    "  build   the builder Job's entry point (gpu-node-agent build --help)\n";
+
+int NodeAgentBuild(const std::vector<std::string>& args) {
+#ifdef GPUEXT_NODE_AGENT_HAS_BUILDER
+  return gpuext::nodeagent::RunBuildCommand(std::span<const std::string>(args));
+#else
+  (void)args;
+  std::cerr << "gpu-node-agent build: not available in this build\n";
+  return 2;
+#endif
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> all(argv + 1, argv + argc);
+  if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+    std::cerr << kNodeAgentUsage;
+    return all.empty() ? 2 : 0;
+  }
+  const std::string command = all[0];
+  const std::vector<std::string> rest(all.begin() + 1, all.end());
+  if (command == "run") {
+    return gpuext::nodeagent::cmd::RunAgentCommand(rest);
+  }
+  if (command == "probe") {
+    return gpuext::nodeagent::cmd::ProbeCommand(rest);
+  }
+  if (command == "build") {
+    return NodeAgentBuild(rest);
+  }
+  if (command == "install-server") {
+    // TODO(node-agent): §13.1's privileged RPC; `run` performs the install steps in-process.
+    std::cerr << "gpu-node-agent install-server: not implemented yet; `run` installs in-process\n";
+    return 2;
+  }
+  std::cerr << "gpu-node-agent: unknown command \"" << command << "\"\n" << kNodeAgentUsage;
+  return 2;
+}

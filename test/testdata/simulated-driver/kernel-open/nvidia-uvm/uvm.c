@@ -1,0 +1,27 @@
+// SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * SIMULATED-driver: the SIMULATED nvidia-uvm.ko. Depends on nvidia.ko through the exported
+ * nv_sim_uvm_register, so its modinfo carries "depends=nvidia". Tests never load it.
+ */
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+
+int nv_sim_uvm_register(const char *client);
+
+static int __init nv_sim_uvm_init(void)
+{
+	return nv_sim_uvm_register("SIMULATED nvidia-uvm");
+}
+
+static void __exit nv_sim_uvm_exit(void)
+{
+}
+
+module_init(nv_sim_uvm_init);
+module_exit(nv_sim_uvm_exit);
+
+MODULE_LICENSE("Dual MIT/GPL");
+MODULE_DESCRIPTION("SIMULATED-driver nvidia-uvm (test module, not a GPU driver)");
+MODULE_VERSION(NV_VERSION_STRING);
