@@ -14,7 +14,8 @@
 //                does with it anyway).
 //
 //   build-bench/bin/gpu_bench   # GPUEXT_GPU_BENCH_SHOOTS (1000), GPUEXT_GPU_BENCH_RENDERS (50),
-//                               # GPUEXT_GPU_BENCH_TIMEOUT_S (300)
+//                               # GPUEXT_GPU_BENCH_TIMEOUT_S (300), GPUEXT_GPU_BENCH_QPS (20, the
+//                               # binary's default --kube-api-qps; 0 = no client-side limit)
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -258,7 +259,7 @@ int ColdStart() {
        "--metrics-bind-address=127.0.0.1:" + std::to_string(metrics_port),
        "--health-bind-address=127.0.0.1:" + std::to_string(testing::FreeLoopbackPort()),
        "--disable-controllers=healthcheck", "--disable-webhooks=osc", "--log-format=text",
-       "--kube-api-qps=" + std::to_string(Scaled("GPUEXT_GPU_BENCH_QPS", 20)),
+       "--kube-api-qps=" + std::to_string(static_cast<int>(EnvDouble("GPUEXT_GPU_BENCH_QPS", 20))),
        "--log-level=" + log_level},
       {}, log_file);
   size_t succeeded = 0;
@@ -318,7 +319,7 @@ std::vector<std::string> RenderReconcile(
       charts.Render(gpu::kSharedChart, gpu::SharedChartValues(plan), agent_ns, kube).objects);
   out.push_back(charts
                     .Render(gpu::kDriverCacheChart,
-                            gpu::DriverCacheChartValues(component.images.driver_cache, plan),
+                            gpu::DriverCacheChartValues(plan, component, "shoot--bench--s0"),
                             std::string(gpu::kCacheNamespace), kube)
                     .objects);
   for (const gpuruntime::api::ResolvedPool& pool : plan.pools) {

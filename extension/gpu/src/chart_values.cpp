@@ -2,6 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/gpu/chart_values.h"
 
+#include <optional>
+#include <set>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -19,6 +22,53 @@ namespace api = gpuruntime::api;
 
 api::MigStrategy MigStrategyOf(const api::GPUConfig& config) {
   return config.mig && config.mig->strategy ? *config.mig->strategy : api::MigStrategy::kNone;
+}
+
+// The OS build image as the cache server takes it: one template for every OS version, with
+// {osVersion} ("1877.5") and {arch}. Ours is image + tag with {major}.{minor} and {arch}
+// (component config `builder`), taken from the first GPU pool's machine image. "" when that
+// tag uses other placeholders: the server then builds with the agent image.
+std::string CacheBuilderImageTemplate(const ShootPlan& plan,
+                                      const api::ControllerConfiguration& component) {
+  for (const api::ResolvedPool& pool : plan.pools) {
+    for (const api::MachineImageSupport& image : component.machine_images) {
+      if (image.name != pool.machine_image_name || image.builder.image.empty()) {
+        continue;
+      }
+      std::string tag = image.builder.tag;
+      const std::string placeholder = "{major}.{minor}";
+      if (const size_t at = tag.find(placeholder); at != std::string::npos) {
+        tag.replace(at, placeholder.size(), "{osVersion}");
+      }
+      if (tag.find("{major}") != std::string::npos || tag.find("{minor}") != std::string::npos) {
+        return "";
+      }
+      return image.builder.image + ":" + tag;
+    }
+  }
+  return "";
+}
+
+// Where the builder downloads each pool driver's source: the open-gpu-kernel-modules tarball
+// (recipe kbuild-open) when the catalog has one, else the .run installer.
+json CacheBuildSources(const ShootPlan& plan) {
+  json sources = json::array();
+  std::set<std::string> seen;
+  for (const api::ResolvedPool& pool : plan.pools) {
+    const api::DriverSources& from = pool.driver.sources;
+    const std::optional<api::DriverSource>& source = from.open ? from.open : from.run;
+    if (!source || !seen.insert(pool.driver.version).second) {
+      continue;
+    }
+    // One checksum per entry: the common one, else amd64's (arm64 pools with their own
+    // checksum are not expressed here yet).
+    json entry = {{"driverVersion", pool.driver.version}, {"url", source->url}};
+    if (const std::string sha = source->Sha256For(gpuruntime::Arch::kAmd64); !sha.empty()) {
+      entry["sha256"] = sha;
+    }
+    sources.push_back(entry);
+  }
+  return sources;
 }
 
 // `ours` over `user`: objects merge key by key, anything else of ours replaces the user's value.
@@ -114,7 +164,8 @@ json AgentPoolChartValues(const std::string& image, const std::string& pool_name
           {"pools", json::array({pool})}};
 }
 
-json CacheServerConfig(const ShootPlan& plan) {
+json CacheServerConfig(const ShootPlan& plan, const api::ControllerConfiguration& component,
+                       const std::string& cluster) {
   const CachePlan& cache = plan.cache;
   json storage = {{"backend", std::string(api::ToString(cache.backend))}};
   if (!cache.quota.empty()) {
@@ -146,28 +197,36 @@ json CacheServerConfig(const ShootPlan& plan) {
                        {"moduleType", std::string(gpuruntime::ToString(pool.module_type))}});
   }
   prebuild["targets"] = targets;
+
+  json builds = {{"enabled", cache.builds_enabled},
+                 {"maxConcurrent", cache.max_concurrent_builds},
+                 {"timeout", FormatDuration(cache.build_timeout)},
+                 {"nodeSelector", cache.build_node_selector},
+                 {"agentImage", component.images.node_agent}};
+  if (const std::string builder = CacheBuilderImageTemplate(plan, component); !builder.empty()) {
+    builds["builderImage"] = builder;
+  }
+  builds["sources"] = CacheBuildSources(plan);
   return {{"apiVersion", "cache.gpu.extensions.gardener.cloud/v1alpha1"},
           {"kind", "CacheServerConfiguration"},
+          {"server", {{"cluster", cluster}}},
           {"storage", storage},
-          {"builds",
-           {{"enabled", cache.builds_enabled},
-            {"maxConcurrent", cache.max_concurrent_builds},
-            {"timeout", FormatDuration(cache.build_timeout)},
-            {"nodeSelector", cache.build_node_selector}}},
+          {"builds", builds},
           {"prebuild", prebuild}};
 }
 
-json DriverCacheChartValues(const std::string& image, const ShootPlan& plan) {
+json DriverCacheChartValues(const ShootPlan& plan, const api::ControllerConfiguration& component,
+                            const std::string& cluster) {
   const CachePlan& cache = plan.cache;
   return {
-      {"image", ImageValues(image)},
+      {"image", ImageValues(component.images.driver_cache)},
       {"replicas", cache.replicas},
       {"backend", std::string(api::ToString(cache.backend))},
       {"storage",
        {{"size", cache.storage_size},
         {"storageClassName", cache.storage_class},
         {"accessMode", cache.access_mode}}},
-      {"config", ToYaml(CacheServerConfig(plan))},
+      {"config", ToYaml(CacheServerConfig(plan, component, cluster))},
       {"secrets",
        {{"tls", std::string(kCacheTlsSecret)},
         {"signingKey", std::string(kSigningKeySecret)},

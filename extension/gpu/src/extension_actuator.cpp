@@ -108,8 +108,7 @@ Outcome ExtensionActuator::Reconcile(const gardener::ActuatorContext& ctx, const
                        {"nodefeaturerules.yaml", YamlStream(NodeFeatureRules())}}});
   if (plan.cache.deploys_server()) {
     const RenderedChart cache = charts_.Render(
-        kDriverCacheChart, DriverCacheChartValues(component_.images.driver_cache, plan),
-        kCacheNamespace, kube);
+        kDriverCacheChart, DriverCacheChartValues(plan, component_, ns), kCacheNamespace, kube);
     std::vector<json> cache_secrets = {
         ShootSecret(kCacheTlsSecret, kCacheNamespace,
                     {{kCaDataKey, secrets->ca_pem},

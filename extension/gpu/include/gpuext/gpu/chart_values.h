@@ -48,11 +48,17 @@ namespace gpuext::gpu {
                                                   const gpuruntime::api::AgentConfiguration& config,
                                                   const CachePlan& cache);
 
-// The cache server's own configuration (ConfigMap gpu-driver-cache, key config.yaml).
-[[nodiscard]] nlohmann::json CacheServerConfig(const ShootPlan& plan);
+// The cache server's own configuration (ConfigMap gpu-driver-cache, key config.yaml), as
+// nodeagent/cache ParseCacheServerConfig reads it: storage, builds (the agent image for the
+// builder Jobs' init container, the OS build image per OS version, each pool driver's source),
+// prebuild targets, and `cluster` (the shoot's seed namespace, recorded in every manifest).
+[[nodiscard]] nlohmann::json CacheServerConfig(
+    const ShootPlan& plan, const gpuruntime::api::ControllerConfiguration& component,
+    const std::string& cluster);
 
 // driver-cache: StatefulSet, storage, Service, RBAC, the config above.
-[[nodiscard]] nlohmann::json DriverCacheChartValues(const std::string& image,
-                                                    const ShootPlan& plan);
+[[nodiscard]] nlohmann::json DriverCacheChartValues(
+    const ShootPlan& plan, const gpuruntime::api::ControllerConfiguration& component,
+    const std::string& cluster);
 
 }  // namespace gpuext::gpu
