@@ -12,6 +12,8 @@ namespace gpuext::nodeagent::cmd {
 
 // `run`: the DaemonSet's agent loop (DESIGN.md §13.3).
 int RunAgentCommand(const std::vector<std::string>& args);
+// `copy-bundle --from --to`: the builder Job's init container (§14.5).
+int CopyBundleCommand(const std::vector<std::string>& args);
 // `probe ready|live`: the exec probes (§13.1); reads the status and heartbeat files.
 int ProbeCommand(const std::vector<std::string>& args);
 

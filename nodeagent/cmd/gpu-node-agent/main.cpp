@@ -7,6 +7,7 @@
 //                      [--host-root=/host] [--node-name=$NODE_NAME] [--kubeconfig=PATH] [--once]
 //   gpu-node-agent probe ready|live [--host-root=/host] [--max-age-seconds=180]
 //   gpu-node-agent build --key ... (the builder Job, §14.5)
+//   gpu-node-agent copy-bundle --from=DIR --to=DIR (the builder Job's init container)
 //
 // Exit 2 for bad flags or an unknown sub-command, 1 for a failure, 0 otherwise.
 #include <iostream>
@@ -15,11 +16,7 @@
 #include <vector>
 
 #include "commands.h"
-
-#if __has_include("gpuext/nodeagent/builder_command.h")
 #include "gpuext/nodeagent/builder_command.h"
-#define GPUEXT_NODE_AGENT_HAS_BUILDER 1
-#endif
 
 namespace {
 
@@ -35,17 +32,8 @@ constexpr const char* kNodeAgentUsage =
     "          [--no-report (log the node report instead of writing it; no cluster needed)]\n"
     "  probe   ready|live [--host-root=DIR] [--status-file=PATH] [--heartbeat-file=PATH]\n"
     "          [--max-age-seconds=N]\n"
-    "  build   the builder Job's entry point (gpu-node-agent build --help)\n";
-
-int NodeAgentBuild(const std::vector<std::string>& args) {
-#ifdef GPUEXT_NODE_AGENT_HAS_BUILDER
-  return gpuext::nodeagent::RunBuildCommand(std::span<const std::string>(args));
-#else
-  (void)args;
-  std::cerr << "gpu-node-agent build: not available in this build\n";
-  return 2;
-#endif
-}
+    "  build   the builder Job's entry point (gpu-node-agent build --help)\n"
+    "  copy-bundle --from=DIR --to=DIR  the builder Job's init container\n";
 
 }  // namespace
 
@@ -64,7 +52,10 @@ int main(int argc, char** argv) {
     return gpuext::nodeagent::cmd::ProbeCommand(rest);
   }
   if (command == "build") {
-    return NodeAgentBuild(rest);
+    return gpuext::nodeagent::RunBuildCommand(std::span<const std::string>(rest));
+  }
+  if (command == "copy-bundle") {
+    return gpuext::nodeagent::cmd::CopyBundleCommand(rest);
   }
   if (command == "install-server") {
     // TODO(node-agent): §13.1's privileged RPC; `run` performs the install steps in-process.

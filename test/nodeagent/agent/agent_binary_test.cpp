@@ -94,7 +94,28 @@ TEST_F(AgentBinaryTest, ProbesReadTheHeartbeatAndStatusFiles) {
 TEST_F(AgentBinaryTest, BuildIsTheBuildersEntryPoint) {
   const auto r = Agent({"build"});
   EXPECT_EQ(r.exit_code, 2) << "bad flags";
-  EXPECT_THAT(r.stderr_text, Not(HasSubstr("not available in this build")));
+  EXPECT_THAT(r.stderr_text, HasSubstr("--key"));
+}
+
+// The builder Job's init container copies the bundle into the shared emptyDir.
+TEST_F(AgentBinaryTest, CopyBundleCopiesTheTreeWithModesAndLinks) {
+  const fs::path bundle = dir_.path() / "bundle";
+  fs::create_directories(bundle / "bin");
+  artifact::testing::WriteFile(bundle / "bin/tool", "#!/bin/sh\n");
+  fs::permissions(bundle / "bin/tool", fs::perms(0755));
+  fs::create_symlink("tool", bundle / "bin/alias");
+  const fs::path to = dir_.path() / "shared";
+
+  const auto r = Agent({"copy-bundle", "--from=" + bundle.string(), "--to=" + to.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(fs::status(to / "bin/tool").permissions() & fs::perms::all, fs::perms(0755));
+  ASSERT_TRUE(fs::is_symlink(to / "bin/alias"));
+  EXPECT_EQ(fs::read_symlink(to / "bin/alias"), "tool");
+
+  const auto bad = Agent({"copy-bundle", "--to=" + to.string(), "--frm=x"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.stderr_text, HasSubstr("unknown flag \"--frm=x\""));
+  EXPECT_THAT(bad.stderr_text, HasSubstr("--from: required"));
 }
 
 }  // namespace
