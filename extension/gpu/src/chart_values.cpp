@@ -11,6 +11,8 @@
 #include "gpuext/duration.h"
 #include "gpuext/gpu/names.h"
 #include "gpuext/gpuruntime/api/operator_values.h"
+#include "gpuext/gpuruntime/registry.h"
+#include "gpuext/nfdrules/generator.h"
 #include "gpuext/nfdrules/rule.h"
 #include "gpuext/yaml_json.h"
 
@@ -85,6 +87,17 @@ json MergeOverOperatorValues(json user, const json& ours) {
 }
 
 }  // namespace
+
+std::vector<json> ShootNodeFeatureRules() {
+  nfdrules::GeneratorOptions options;
+  for (const gpuruntime::GpuVendor* vendor : gpuruntime::LabelledVendors()) {
+    for (const gpuruntime::PciMatch& match : vendor->NfdMatchers()) {
+      options.pci_rules.push_back(
+          {.vendor_id = match.vendor_id, .class_ids = match.class_ids, .label = match.label});
+    }
+  }
+  return nfdrules::GenerateRules(options);
+}
 
 json ImageValues(const std::string& reference) { return {{"ref", reference}}; }
 

@@ -35,17 +35,6 @@ using internal::YamlStream;
 using nlohmann::json;
 namespace api = gpuruntime::api;
 
-std::vector<json> NodeFeatureRules() {
-  nfdrules::GeneratorOptions options;
-  for (const gpuruntime::GpuVendor* vendor : gpuruntime::LabelledVendors()) {
-    for (const gpuruntime::PciMatch& match : vendor->NfdMatchers()) {
-      options.pci_rules.push_back(
-          {.vendor_id = match.vendor_id, .class_ids = match.class_ids, .label = match.label});
-    }
-  }
-  return nfdrules::GenerateRules(options);
-}
-
 }  // namespace
 
 const std::vector<std::string>& ExtensionManagedResources() {
@@ -105,7 +94,7 @@ Outcome ExtensionActuator::Reconcile(const gardener::ActuatorContext& ctx, const
   mrs.Deploy({.ns = ns,
               .name = std::string(kNfdMr),
               .data = {{"objects.yaml", nfd.objects},
-                       {"nodefeaturerules.yaml", YamlStream(NodeFeatureRules())}}});
+                       {"nodefeaturerules.yaml", YamlStream(ShootNodeFeatureRules())}}});
   if (plan.cache.deploys_server()) {
     const RenderedChart cache = charts_.Render(
         kDriverCacheChart, DriverCacheChartValues(plan, component_, ns), kCacheNamespace, kube);

@@ -20,6 +20,9 @@ namespace gpuext::gpu {
 // or digest), so what the operator pinned in the component config is what nodes pull.
 [[nodiscard]] nlohmann::json ImageValues(const std::string& reference);
 
+// Our NodeFeatureRules (nfdrules) for every vendor that labels nodes, delivered with the nfd MR.
+[[nodiscard]] std::vector<nlohmann::json> ShootNodeFeatureRules();
+
 // shoot-shared: namespaces with Pod Security labels, the health reader's RBAC.
 [[nodiscard]] nlohmann::json SharedChartValues(const ShootPlan& plan);
 
