@@ -6,6 +6,7 @@
 #include "gpuext/nodeagent/agent.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include <fmt/format.h>
@@ -107,7 +108,10 @@ Agent::Impl::Impl(gpuruntime::api::AgentConfiguration c, AgentEnv e, AgentOption
       scratch(options.scratch_dir.empty() ? env.host.StateDir() / "scratch" : options.scratch_dir),
       local_cache(env.host, *env.clock),
       status(env.host.StatusFile(), *env.clock),
-      rate(*env.clock) {}
+      rate(*env.clock),
+      // Per node, so the nodes waiting for one build do not poll in step.
+      jitter(static_cast<std::minstd_rand::result_type>(
+          std::hash<std::string>{}(options.node_name + "/" + env.host.root.string()))) {}
 
 Agent::Agent(gpuruntime::api::AgentConfiguration config, AgentEnv env, AgentOptions options)
     : impl_(std::make_unique<Impl>(std::move(config), std::move(env), std::move(options))) {}
@@ -273,6 +277,12 @@ AgentOutcome Agent::Impl::Pass(std::stop_token stop) {
   const artifact::ArtifactKey user_artifact =
       artifact::UserspaceKey(user_key.driver_version, user_key.arch);
   const std::string tree_name = kernel_key.TreeName();
+  lease_requester = {.node = options.node_name,
+                     .pool = config.pool,
+                     .kernel_release = facts.kernel_release,
+                     .os_version = facts.os.gardenlinux_version.empty()
+                                       ? facts.os.version_id
+                                       : facts.os.gardenlinux_version};
   AfterStep(AgentStep::kModuleType);
 
   const FastPath fast = DecideFastPath(host, facts, kernel_key, [&](const fs::path& tree) {
@@ -372,6 +382,16 @@ AgentOutcome Agent::RunOnce(std::stop_token stop) {
                .reason = refusal.reason(),
                .message = refusal.what(),
                .retry_after = impl.options.refusal_retry};
+  } catch (const AgentWaitingForBuild& waiting) {
+    outcome = {.phase = Phase::kWaitingForBuild,
+               .reason = std::string(ToString(Phase::kWaitingForBuild)),
+               .message = waiting.what(),
+               .retry_after = impl.BuildWaitRetry()};
+  } catch (const AgentBuildFailed& failed) {
+    outcome = {.phase = Phase::kFailed,
+               .reason = failed.reason(),
+               .message = failed.what(),
+               .retry_after = failed.retry_after()};
   } catch (const AgentArtifactMissing& missing) {
     outcome = {.phase = Phase::kFailed,
                .reason = std::string(kReasonArtifactMissing),
@@ -386,6 +406,9 @@ AgentOutcome Agent::RunOnce(std::stop_token stop) {
                .reason = std::string(ToString(impl.current_step)) + "Failed",
                .message = DescribeException(e),
                .retry_after = impl.options.recheck_interval};
+  }
+  if (outcome.phase != Phase::kWaitingForBuild) {
+    impl.build_waits = 0;  // the next wait starts with the short delay again
   }
   if (outcome.phase == Phase::kReady || outcome.phase == Phase::kNoGpu) {
     outcome.retry_after = impl.options.recheck_interval;

@@ -169,42 +169,50 @@ AgentFetchedPart Agent::Impl::FetchPart(const artifact::ArtifactKey& key, std::s
                          {{"key", key.Path()}});
   }
 
-  std::vector<std::string> misses;
-  for (const AgentSource& source : env.sources) {
-    AgentAttempt got;
-    try {
-      got = attempt(*source.store, source.name, false);
-    } catch (const AgentHookAbort&) {
-      throw;
-    } catch (const std::exception& e) {
-      if (stop.stop_requested()) {
-        throw;
-      }
-      // An unreachable or inconsistent source is not a verdict on the artifact: next source.
-      misses.push_back(source.name + ": " + DescribeException(e));
-      options.logger.Error(e, "Source failed", {{"source", source.name}, {"key", key.Path()}});
-      continue;
-    }
-    if (got.part) {
-      return std::move(*got.part);
-    }
-    if (!got.refusal_reason.empty()) {
-      throw AgentRefusal(got.refusal_reason, got.message);
-    }
-    if (got.reason != artifact::RefusalReason::kNone) {
-      // §13.6: a bad artifact is refused loudly, not silently replaced by another source's.
-      throw AgentRefusal(std::string(artifact::ToString(got.reason)), got.message);
-    }
-    misses.push_back(source.name + ": no manifest");
-  }
+  // Every source in order; on a miss from all of them the cache server is asked to build the
+  // part (step 5), and when it answers that the part appeared meanwhile, the sources are read
+  // once more.
   std::string detail;
-  for (const std::string& m : misses) {
-    detail += (detail.empty() ? "" : "; ") + m;
+  for (int round = 0; round < 2; ++round) {
+    std::vector<std::string> misses;
+    for (const AgentSource& source : env.sources) {
+      AgentAttempt got;
+      try {
+        got = attempt(*source.store, source.name, false);
+      } catch (const AgentHookAbort&) {
+        throw;
+      } catch (const std::exception& e) {
+        if (stop.stop_requested()) {
+          throw;
+        }
+        // An unreachable or inconsistent source is not a verdict on the artifact: next source.
+        misses.push_back(source.name + ": " + DescribeException(e));
+        options.logger.Error(e, "Source failed", {{"source", source.name}, {"key", key.Path()}});
+        continue;
+      }
+      if (got.part) {
+        return std::move(*got.part);
+      }
+      if (!got.refusal_reason.empty()) {
+        throw AgentRefusal(got.refusal_reason, got.message);
+      }
+      if (got.reason != artifact::RefusalReason::kNone) {
+        // §13.6: a bad artifact is refused loudly, not silently replaced by another source's.
+        throw AgentRefusal(std::string(artifact::ToString(got.reason)), got.message);
+      }
+      misses.push_back(source.name + ": no manifest");
+    }
+    detail.clear();
+    for (const std::string& m : misses) {
+      detail += (detail.empty() ? "" : "; ") + m;
+    }
+    if (round == 0) {
+      RequestBuild(key, label, detail);  // returns only when the part is available now
+    }
   }
+  // The server said "available" but no read found it (deleted again in between).
   throw AgentArtifactMissing(fmt::format(
-      "no source holds {} ({}); the cache builds it on request, or upload it with `kubectl gpu "
-      "cache`",
-      label, detail.empty() ? "no sources configured" : detail));
+      "the cache server reports {} as available, but no source holds it ({})", label, detail));
 }
 
 bool Agent::Impl::TreeIsVerified(const fs::path& tree, const artifact::ArtifactKey& kernel_key,

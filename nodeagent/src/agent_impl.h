@@ -5,9 +5,12 @@
 // The agent's private state and step functions, shared by agent.cpp (the pass), agent_fetch.cpp
 // (fetch and verify) and agent_install.cpp (stage, activate, load, device nodes, prune).
 
+#include <chrono>
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <random>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -15,6 +18,7 @@
 #include "gpuext/error.h"
 #include "gpuext/gpuruntime/types.h"
 #include "gpuext/nodeagent/agent.h"
+#include "gpuext/nodeagent/artifact/http_cache_api.h"
 #include "gpuext/nodeagent/artifact/key.h"
 #include "gpuext/nodeagent/artifact/manifest.h"
 #include "gpuext/nodeagent/artifact/signing.h"
@@ -41,6 +45,37 @@ class AgentArtifactMissing : public Error {
  public:
   explicit AgentArtifactMissing(const std::string& message)
       : Error(ErrorCode::kNotFound, message) {}
+};
+
+// The cache server builds a missing part (lease granted or held): phase WaitingForBuild, the
+// next pass soon.
+class AgentWaitingForBuild : public Error {
+ public:
+  explicit AgentWaitingForBuild(const std::string& message)
+      : Error(ErrorCode::kNotFound, message) {}
+};
+
+// The cache server's build of a part failed: phase Failed with the build's reason (e.g.
+// CompileError), the next lease request not before the server's retryAfter.
+class AgentBuildFailed : public Error {
+ public:
+  AgentBuildFailed(std::string reason, const std::string& message, std::chrono::seconds retry_after)
+      : Error(ErrorCode::kNotFound, message),
+        reason_(std::move(reason)),
+        retry_after_(retry_after) {}
+  [[nodiscard]] const std::string& reason() const { return reason_; }
+  [[nodiscard]] std::chrono::seconds retry_after() const { return retry_after_; }
+
+ private:
+  std::string reason_;
+  std::chrono::seconds retry_after_;
+};
+
+// A build failure as the server reported it, kept until its retryAfter (per key path).
+struct AgentKnownBuildFailure {
+  std::string reason = {};
+  std::string message = {};
+  std::chrono::system_clock::time_point retry_at = {};
 };
 
 // Carries an exception thrown by the after_step hook past the pass's catch blocks.
@@ -76,6 +111,12 @@ struct Agent::Impl {
   std::optional<std::string> label_version;
   bool quiet = false;  // this pass re-checks a ready node: progress goes to the status file only
   std::optional<std::string> reported_refusal;  // reason of the last DriverRefused event
+  // Step 5's lease requests: who asks (set per pass after detection), how many passes in a row
+  // waited for a build (the backoff's exponent), the jitter, and failed builds by key path.
+  artifact::LeaseRequester lease_requester;
+  int build_waits = 0;
+  std::minstd_rand jitter;
+  std::map<std::string, AgentKnownBuildFailure> build_failures;
 
   Impl(gpuruntime::api::AgentConfiguration c, AgentEnv e, AgentOptions o);
 
@@ -94,6 +135,14 @@ struct Agent::Impl {
   // The part from the node-local cache or the first source that has it, verified into the
   // scratch directory. Throws AgentRefusal, AgentArtifactMissing or gpuext::Error.
   AgentFetchedPart FetchPart(const artifact::ArtifactKey& key, std::stop_token stop);
+  // Step 5 on a miss from every source: asks the first source with request_build to build
+  // `key`. Returns when the part appeared meanwhile ("available"); throws AgentWaitingForBuild,
+  // AgentBuildFailed, or AgentArtifactMissing (no such source, or it cannot be asked).
+  void RequestBuild(const artifact::ArtifactKey& key, const std::string& label,
+                    const std::string& missing_detail);
+  // The retry of the next pass while a build runs: build_wait_first doubled per waiting pass,
+  // capped at build_wait_max, spread by ±20%.
+  std::chrono::seconds BuildWaitRetry();
   // Whether the staged tree holds exactly what the node-local cache's signed manifests of both
   // parts list (the fast path's TreeVerifier).
   [[nodiscard]] bool TreeIsVerified(const std::filesystem::path& tree,

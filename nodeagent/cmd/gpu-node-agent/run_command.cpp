@@ -144,6 +144,7 @@ int RunAgentCommand(const std::vector<std::string>& args) {
                 {.scratch_dir = flags.Get("scratch-dir"),
                  .simulated = backend == "simulated",
                  .run_host_tools = backend == "real",
+                 .node_name = node_name,
                  .heartbeat_file = flags.Get(
                      "heartbeat-file", (host.StatusFile().parent_path() / "heartbeat").string()),
                  .logger = logger.WithName("agent")});

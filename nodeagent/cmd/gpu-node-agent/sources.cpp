@@ -79,22 +79,31 @@ BuiltSources BuildSources(const gpuruntime::api::AgentConfiguration& config, kub
     try {
       std::unique_ptr<artifact::BlobStore> store;
       std::string name;
+      BuildLeaseFunc request_build;
       switch (s.type) {
         case CacheSourceType::kFilesystem:
           store = std::make_unique<artifact::FilesystemBlobStore>(s.path, clock);
           name = "filesystem " + s.path;
           break;
-        case CacheSourceType::kServer:
-          store = std::make_unique<artifact::HttpCacheBlobStore>(artifact::HttpCacheClient(
+        case CacheSourceType::kServer: {
+          auto server = std::make_unique<artifact::HttpCacheBlobStore>(artifact::HttpCacheClient(
               {.base_url = s.url, .ca_pem = s.ca_bundle, .token_file = settings.token_file}));
+          // The only source that builds what it lacks (§13.3 step 5); `owned` keeps it alive.
+          request_build = [client = &server->client()](const artifact::ArtifactKey& key,
+                                                       const artifact::LeaseRequester& who) {
+            return client->RequestLease(key, who);
+          };
+          store = std::move(server);
           name = "server " + s.url;
           break;
+        }
         case CacheSourceType::kS3:
           store = MakeS3Source(s, i, client, settings, clock);
           name = "s3 " + s.bucket;
           break;
       }
-      out.sources.push_back({.name = name, .store = store.get()});
+      out.sources.push_back(
+          {.name = name, .store = store.get(), .request_build = std::move(request_build)});
       out.owned.push_back(std::move(store));
     } catch (const std::exception& e) {
       logger.Error(e, "Cache source left out", {{"index", i}, {"type", ToString(s.type)}});

@@ -43,6 +43,8 @@
 #include "gpuext/gpuruntime/api/agent_config.h"
 #include "gpuext/logger.h"
 #include "gpuext/nodeagent/artifact/blob_store.h"
+#include "gpuext/nodeagent/artifact/http_cache_api.h"
+#include "gpuext/nodeagent/artifact/key.h"
 #include "gpuext/nodeagent/command_runner.h"
 #include "gpuext/nodeagent/host.h"
 #include "gpuext/nodeagent/kernel_ops.h"
@@ -99,14 +101,24 @@ struct AgentOutcome {
   // when nothing was fetched.
   std::string source = {};
   // When the next pass is due (Run's loop): 60 s when ready or idle, 5 min for a missing
-  // artifact, 30 min after a refusal (§13.6), 60 s after an error.
+  // artifact, 30 min after a refusal (§13.6), 60 s after an error, 2 s growing to 30 s (with
+  // jitter) while the cache server builds a part, the server's retryAfter after a failed build.
   std::chrono::seconds retry_after = std::chrono::seconds(60);
 };
+
+// POST /v1/leases on the cache server (§13.3 step 5, §14.3): asks it to build a missing part.
+// Throws gpuext::Error when the server cannot be asked.
+using BuildLeaseFunc = std::function<artifact::CacheLeaseAnswer(
+    const artifact::ArtifactKey& key, const artifact::LeaseRequester& requester)>;
 
 // One artifact source (§8.5 cache.sources), tried in order after the node-local cache.
 struct AgentSource {
   std::string name = {};                 // for messages: "server https://...", "filesystem /x"
   artifact::BlobStore* store = nullptr;  // borrowed; must outlive the agent
+  // Set for the in-cluster cache server only: a part that no source holds is requested from
+  // the first source that has it (phase WaitingForBuild while it builds). Read-only sources
+  // (S3, filesystem) leave it empty: their miss is ArtifactMissing.
+  BuildLeaseFunc request_build = {};
 };
 
 // The seams. Every pointer is borrowed, required, and must outlive the agent.
@@ -136,6 +148,13 @@ struct AgentOptions {
   std::chrono::seconds recheck_interval = std::chrono::seconds(60);
   std::chrono::seconds artifact_missing_retry = std::chrono::minutes(5);
   std::chrono::seconds refusal_retry = std::chrono::minutes(30);
+  // While the cache server builds: the first re-check, doubled per pass up to the cap, each
+  // spread by up to ±20% so many nodes do not poll in step.
+  std::chrono::seconds build_wait_first = std::chrono::seconds(2);
+  std::chrono::seconds build_wait_max = std::chrono::seconds(30);
+  // Who asks for builds (the lease requester): this node's name; the pool, kernel release and
+  // OS version come from the configuration and detection.
+  std::string node_name = {};
   // Written with the clock's time on every wake-up of Run (`gpu-node-agent probe live`); empty
   // means none.
   std::filesystem::path heartbeat_file = {};
