@@ -76,6 +76,37 @@ TEST_F(ManagedResourceTest, NewContentSwitchesSecretRefsAndSameContentIsIdempote
   EXPECT_EQ(client_.List(kSecretsResource, {.ns = "shoot--p--s"})["items"].size(), 2u);
 }
 
+TEST_F(ManagedResourceTest, UnchangedContentIsOneReadAndNoWrite) {
+  mrs_.Deploy(Spec("a: 1\n"));
+  int writes = 0;
+  const auto count = [&](const kube::testing::FakeClient::Call&) { ++writes; };
+  for (auto verb :
+       {kube::testing::FakeClient::Verb::kCreate, kube::testing::FakeClient::Verb::kPatch,
+        kube::testing::FakeClient::Verb::kUpdate}) {
+    client_.SetHook(verb, count);
+  }
+  mrs_.Deploy(Spec("a: 1\n"));
+  EXPECT_EQ(writes, 0) << "the same content must not be written again";
+
+  // Anything that differs is written: new content, keepObjects, a label.
+  mrs_.Deploy(Spec("a: 2\n"));
+  EXPECT_EQ(writes, 2) << "the new data Secret and the MR patch";
+  auto keep = Spec("a: 2\n");
+  keep.keep_objects = true;
+  mrs_.Deploy(keep);
+  EXPECT_EQ((*client_.Get(kManagedResources,
+                          {"shoot--p--s", "extension-gpu-nfd"}))["spec"]["keepObjects"],
+            true);
+  auto labelled = keep;
+  labelled.labels["gpu.extensions.gardener.cloud/uninstall-since"] = "1";
+  mrs_.Deploy(labelled);
+  EXPECT_EQ((*client_.Get(kManagedResources,
+                          {"shoot--p--s",
+                           "extension-gpu-nfd"}))["metadata"]["labels"]
+                                                 ["gpu.extensions.gardener.cloud/uninstall-since"],
+            "1");
+}
+
 TEST_F(ManagedResourceTest, SeedClassHasNoShootInjectLabels) {
   auto spec = Spec("a: 1\n");
   spec.resource_class = "seed";
