@@ -86,6 +86,13 @@ AgentFetchedPart Agent::Impl::FetchPart(const artifact::ArtifactKey& key, std::s
     for (const auto& blob : manifest.blobs) {
       total += static_cast<uint64_t>(std::max<std::int64_t>(blob.size, 0));
     }
+    if (total > static_cast<uint64_t>(options.max_artifact_bytes)) {
+      return {.refusal_reason = std::string(kReasonArtifactTooLarge),
+              .message = fmt::format("{}: {}: the manifest declares {} bytes of blobs, more than "
+                                     "this agent accepts ({} bytes); nothing was downloaded. "
+                                     "Rebuild the artifact, or check the source",
+                                     source, label, total, options.max_artifact_bytes)};
+    }
     std::vector<fs::path> blob_files;
     uint64_t done = 0;
     for (std::size_t i = 0; i < manifest.blobs.size(); ++i) {

@@ -123,6 +123,17 @@ TEST_F(AgentRefusalTest, ManifestSignedByAnUntrustedKey) {
   ExpectRefused("UnknownKey", stranger.KeyId());
 }
 
+// A manifest declaring a 10 GiB blob is refused before a single byte is fetched.
+TEST_F(AgentRefusalTest, TenGibDeclaredSizeIsRefusedBeforeDownloading) {
+  InstallOld();
+  Publish(remote_, KernelKey(kNew), KernelPartTree(kNew), nullptr,
+          [](artifact::ArtifactManifest& m) { m.blobs[0].size = std::int64_t{10} << 30; });
+  Publish(remote_, UserKey(kNew), UserspacePartTree(kNew));
+  const int blob_reads_before = counting_.blob_reads();
+  ExpectRefused("ArtifactTooLarge", "10737418240 bytes");
+  EXPECT_EQ(counting_.blob_reads(), blob_reads_before) << "nothing may be downloaded";
+}
+
 TEST_F(AgentRefusalTest, ModulesBuiltForAnotherKernel) {
   InstallOld();
   Publish(remote_, KernelKey(kNew), KernelPartTree(kNew, kAgentRelease, "6.1.0-18-amd64"));

@@ -83,11 +83,13 @@ class CountingBlobStore final : public artifact::BlobStore {
  public:
   explicit CountingBlobStore(artifact::BlobStore& inner) : inner_(inner) {}
   int reads() const { return reads_.load(); }
+  int blob_reads() const { return blob_reads_.load(); }
 
   bool BlobExists(std::string_view d) override { return inner_.BlobExists(d); }
   std::optional<std::int64_t> BlobSize(std::string_view d) override { return inner_.BlobSize(d); }
   bool GetBlob(std::string_view d, const fs::path& dest) override {
     ++reads_;
+    ++blob_reads_;
     return inner_.GetBlob(d, dest);
   }
   void PutBlob(std::string_view d, const fs::path& src) override { inner_.PutBlob(d, src); }
@@ -107,6 +109,7 @@ class CountingBlobStore final : public artifact::BlobStore {
  private:
   artifact::BlobStore& inner_;
   std::atomic<int> reads_{0};
+  std::atomic<int> blob_reads_{0};
 };
 
 // The .modinfo of a real ELF module, as SimulatedKernelOps wants it (first value per key).

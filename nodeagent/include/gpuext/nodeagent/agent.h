@@ -30,6 +30,7 @@
 // agent runs the install steps in-process.
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -87,6 +88,7 @@ inline constexpr std::string_view kReasonNouveauLoaded = "NouveauLoaded";
 inline constexpr std::string_view kReasonDriverInUse = "DriverInUse";
 inline constexpr std::string_view kReasonDriverRootConflict = "DriverRootConflict";
 inline constexpr std::string_view kReasonInvalidManifest = "InvalidManifest";
+inline constexpr std::string_view kReasonArtifactTooLarge = "ArtifactTooLarge";
 inline constexpr std::string_view kReasonUninstalled = "Uninstalled";
 // Appended to every reason under --kernel-backend=simulated (§13.2).
 inline constexpr std::string_view kSimulatedReasonSuffix = "Simulated";
@@ -155,6 +157,10 @@ struct AgentOptions {
   // Who asks for builds (the lease requester): this node's name; the pool, kernel release and
   // OS version come from the configuration and detection.
   std::string node_name = {};
+  // A part whose manifest declares more blob bytes than this is refused before any download
+  // (ArtifactTooLarge): a hostile or broken source cannot fill the node's scratch volume. The
+  // real userspace part is about 150–350 MB (DESIGN.md §14.1).
+  std::int64_t max_artifact_bytes = std::int64_t{4} << 30;
   // Written with the clock's time on every wake-up of Run (`gpu-node-agent probe live`); empty
   // means none.
   std::filesystem::path heartbeat_file = {};
