@@ -57,11 +57,6 @@ int main(int argc, char** argv) {
   if (command == "copy-bundle") {
     return gpuext::nodeagent::cmd::CopyBundleCommand(rest);
   }
-  if (command == "install-server") {
-    // TODO(node-agent): §13.1's privileged RPC; `run` performs the install steps in-process.
-    std::cerr << "gpu-node-agent install-server: not implemented yet; `run` installs in-process\n";
-    return 2;
-  }
   std::cerr << "gpu-node-agent: unknown command \"" << command << "\"\n" << kNodeAgentUsage;
   return 2;
 }
