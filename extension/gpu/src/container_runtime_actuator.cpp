@@ -18,6 +18,7 @@
 #include "gpuext/gpu/names.h"
 #include "gpuext/gpu/node_config.h"
 #include "gpuext/gpu/seed_secrets.h"
+#include "gpuext/gpu/shoot_access.h"
 #include "gpuext/gpu/shoot_plan.h"
 #include "gpuext/gpu/shoot_secrets.h"
 #include "gpuext/yaml_json.h"
@@ -39,8 +40,6 @@ std::string PoolNameOf(const json& obj) {
   }
   return name.get<std::string>();
 }
-
-const kube::Resource kUninstallNodes{"", "v1", "nodes", /*namespaced=*/false};
 
 // Whether another `nvidia` ContainerRuntime of the namespace still needs the shared objects.
 bool OtherPoolsRemain(kube::Client& seed, const std::string& ns, const std::string& self) {
@@ -205,7 +204,7 @@ std::optional<Outcome> ContainerRuntimeActuator::AwaitUninstall(
   try {
     const std::unique_ptr<kube::Client> shoot = options_.shoot_client(ctx.seed, ns);
     const json list =
-        shoot->List(kUninstallNodes, {.label_selector = internal::PoolNodeSelector(obj, pool)});
+        shoot->List(kShootNodes, {.label_selector = internal::PoolNodeSelector(obj, pool)});
     waiting = internal::NodesNotUninstalled(list.value("items", std::vector<json>()));
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kNotFound || e.code() == ErrorCode::kNotReady) {

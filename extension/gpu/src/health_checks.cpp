@@ -21,7 +21,6 @@ using gardener::HealthStatus;
 using nlohmann::json;
 namespace api = gpuruntime::api;
 
-const kube::Resource kNodes{"", "v1", "nodes", /*namespaced=*/false};
 // kDriverReadyLabel as a JSON pointer below metadata.labels ('/' escaped as ~1).
 const json::json_pointer kDriverReadyLabelPointer(
     "/metadata/labels/gpu.extensions.gardener.cloud~1driver-ready");
@@ -204,7 +203,7 @@ HealthCheckResult GpuNodesReady::Check(const gardener::ActuatorContext& ctx, con
     return {.status = HealthStatus::kHealthy, .detail = "no GPU pools"};
   }
   const std::unique_ptr<kube::Client> shoot = shoot_client_(ctx.seed, internal::NamespaceOf(obj));
-  const json list = shoot->List(kNodes, {.label_selector = std::string(kWorkerPoolLabel)});
+  const json list = shoot->List(kShootNodes, {.label_selector = std::string(kWorkerPoolLabel)});
   std::vector<json> nodes;
   for (const json& node : list.value("items", json::array())) {
     nodes.push_back(node);

@@ -38,6 +38,9 @@ void EnsureShootAccessSecret(kube::Client& seed, const std::string& ns);
 [[nodiscard]] std::unique_ptr<kube::Client> ShootClientFromSeed(kube::Client& seed,
                                                                 const std::string& ns);
 
+// The shoot's Nodes, which both the EveryNodeReady check and the uninstall wait read.
+inline const kube::Resource kShootNodes{"", "v1", "nodes", /*namespaced=*/false};
+
 // A client for the shoot of a seed namespace (ShootClientFromSeed in a landscape, the shoot
 // emulator in tests). Throws when the shoot cannot be reached.
 using ShootClientFactory =
