@@ -8,7 +8,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?=
 CTEST_FLAGS ?=
 
-.PHONY: all deps configure build test demo demo-down bench format format-check generate check-generate clean
+.PHONY: all deps configure build test demo demo-once demo-down bench format format-check generate check-generate clean
 
 all: build
 
@@ -30,6 +30,9 @@ test: build
 # Starts kube-emulator with the Gardener CRDs and shows what kubectl sees.
 demo: build
 	@bash scripts/demo.sh
+
+demo-once: build
+	@bash scripts/demo.sh once
 
 demo-down:
 	@bash scripts/demo.sh down

@@ -2,64 +2,77 @@
 # SPDX-FileCopyrightText: 2026 gardener-extension-gpu authors
 # SPDX-License-Identifier: Apache-2.0
 #
-# `make demo`: starts kube-emulator with the Gardener, NFD and GPU-operator CRDs loaded and
-# shows what the real kubectl sees. The emulator keeps running (state in .demo/); `make
-# demo-down` stops it. Grows into the whole GPU story with later issues.
+# `make demo`: starts the local landscape (docs/landscape.md) in the background and tells the
+# GPU story against it (scripts/demo.sh), then leaves it running to explore.
+# `make demo-down` (scripts/demo.sh down) stops it.
+# `make demo-once` (scripts/demo.sh once) runs the same story in one process, tears everything
+# down and exits non-zero if any phase failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 demo="${root}/.demo"
-kubectl="${root}/.tools/bin/kubectl"
 build="${BUILD_DIR:-build}"
+landscape="${root}/${build}/bin/gpu-landscape"
 
 stop() {
-  if [ -f "${demo}/emulator.pid" ]; then
-    kill "$(cat "${demo}/emulator.pid")" 2>/dev/null || true
-    rm -f "${demo}/emulator.pid"
-    echo "demo: kube-emulator stopped"
+  if [ -f "${demo}/landscape.pid" ]; then
+    pid=$(cat "${demo}/landscape.pid")
+    if kill "${pid}" 2>/dev/null; then
+      # Graceful: the landscape stops its processes and emulators (up to ~30 s).
+      for _ in $(seq 1 300); do
+        kill -0 "${pid}" 2>/dev/null || break
+        sleep 0.1
+      done
+      kill -9 "${pid}" 2>/dev/null || true
+    fi
+    rm -f "${demo}/landscape.pid"
+    echo "demo: landscape stopped"
   fi
 }
 
-if [ "${1:-}" = "down" ]; then
-  stop
-  exit 0
-fi
+case "${1:-}" in
+  down)
+    stop
+    exit 0
+    ;;
+  once)
+    stop
+    rm -rf "${demo}"
+    mkdir -p "${demo}"
+    exec "${landscape}" demo --work-dir "${demo}"
+    ;;
+esac
 
 stop
+rm -rf "${demo}"
 mkdir -p "${demo}"
-rm -f "${demo}/kubeconfig"
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
-
-step "Starting kube-emulator (HTTPS on loopback, CRDs from ../shared/fixtures and hack/crds)"
-"${build}/bin/kube-emulator" --listen 127.0.0.1:0 --kubeconfig-out "${demo}/kubeconfig" \
-  --load ../shared/fixtures --load hack/crds --data-dir "${demo}/data" \
-  >"${demo}/emulator.log" 2>&1 &
-echo $! >"${demo}/emulator.pid"
-for _ in $(seq 1 100); do
-  [ -f "${demo}/kubeconfig" ] && break
-  if ! kill -0 "$(cat "${demo}/emulator.pid")" 2>/dev/null; then
-    echo "demo: kube-emulator exited; its log:" >&2
-    cat "${demo}/emulator.log" >&2
+printf '\033[1m==> Starting the landscape (garden/seed and shoot kube-emulators, gpu-admission, gardener-extension-gpu, SIMULATED gardenlet/resource-manager/kubelets)\033[0m\n'
+nohup "${landscape}" up --work-dir "${demo}" >"${demo}/landscape.log" 2>&1 &
+echo $! >"${demo}/landscape.pid"
+for _ in $(seq 1 1200); do
+  [ -f "${demo}/ready" ] && break
+  if ! kill -0 "$(cat "${demo}/landscape.pid")" 2>/dev/null; then
+    echo "demo: the landscape exited; its log (${demo}/landscape.log):" >&2
+    tail -50 "${demo}/landscape.log" >&2
+    rm -f "${demo}/landscape.pid"
     exit 1
   fi
   sleep 0.1
 done
-[ -f "${demo}/kubeconfig" ] || { echo "demo: kube-emulator did not start in 10 s" >&2; exit 1; }
-export KUBECONFIG="${demo}/kubeconfig"
+[ -f "${demo}/ready" ] || { echo "demo: the landscape did not start in 120 s; see ${demo}/landscape.log" >&2; exit 1; }
+echo "    up; logs in ${demo}/"
 
-step "kubectl version"
-"${kubectl}" version
-step "kubectl get crds"
-"${kubectl}" get crds
-step "kubectl api-resources --api-group=extensions.gardener.cloud"
-"${kubectl}" api-resources --api-group=extensions.gardener.cloud
-step "kubectl explain extension.spec (from the CRD's schema)"
-"${kubectl}" explain extensions.spec | head -20
+status=0
+"${landscape}" story --work-dir "${demo}" || status=$?
 
 cat <<EOT
 
-kube-emulator keeps running. Explore it with:
-  export KUBECONFIG=${demo}/kubeconfig
-  ${kubectl} get crds
+The landscape keeps running. Explore it:
+  export KUBECONFIG=${demo}/garden.kubeconfig   # garden and seed: Shoots, Extensions, ManagedResources
+  ${root}/.tools/bin/kubectl get shoots -A
+  ${root}/.tools/bin/kubectl --kubeconfig ${demo}/shoot.kubeconfig get nodes -L gpu.extensions.gardener.cloud/driver-ready
+  ${root}/${build}/bin/gpu status --kubeconfig ${demo}/shoot.kubeconfig
+Logs of every component: ${demo}/*.log, ${demo}/nodes/
 Stop it with: make demo-down
 EOT
+exit "${status}"

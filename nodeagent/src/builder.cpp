@@ -35,10 +35,6 @@ void BuilderCheckRequest(const BuildRequest& request, const KbuildRecipe& recipe
   }
   const artifact::ArtifactKey& key = request.key;
   key.Validate();
-  if (key.part != artifact::ArtifactPart::kKernel) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("key {}: the builder builds kernel parts only", key.Path()));
-  }
   if (recipe.name == "kbuild-open" && key.module_type != gpuruntime::ModuleType::kOpen) {
     throw Error(ErrorCode::kInvalidArgument,
                 fmt::format("key {}: recipe kbuild-open builds open modules only", key.Path()));
@@ -73,6 +69,37 @@ std::string BuilderTrim(std::string text) {
 
 }  // namespace
 
+namespace internal {
+
+void CheckSourcePin(const BuildRequest& request, const BuilderOptions& options) {
+  if (request.source_sha256.empty() && options.require_pinned_sources) {
+    throw BuildError(BuildFailure::kUnpinnedSource,
+                     fmt::format("source {} has no sha256 and pinned sources are required; set "
+                                 "the source's sha256 in the component configuration",
+                                 request.source_url));
+  }
+  if (!request.source_sha256.empty() && !artifact::IsSha256Hex(request.source_sha256)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("source sha256 \"{}\": must be 64 lower-case hex characters",
+                            request.source_sha256));
+  }
+}
+
+std::string FetchPinnedSource(const BuildRequest& request, const BuilderOptions& options,
+                              const fs::path& dest, std::stop_token stop) {
+  const std::string got = DownloadSource(
+      {.url = request.source_url, .timeout = options.download_timeout}, dest, std::move(stop));
+  if (!request.source_sha256.empty() && got != request.source_sha256) {
+    throw BuildError(BuildFailure::kSourceDigestMismatch,
+                     fmt::format("source {} has sha256 {}, pinned is {}; the file changed or the "
+                                 "pin is wrong",
+                                 request.source_url, got, request.source_sha256));
+  }
+  return got;
+}
+
+}  // namespace internal
+
 Builder::Builder(BuilderOptions options, CommandRunner& runner, Clock& clock)
     : options_(std::move(options)), runner_(runner), clock_(clock) {}
 
@@ -94,6 +121,9 @@ BuildResult Builder::BuildAndPublish(const BuildRequest& request, ArtifactSink& 
 
 BuildResult Builder::BuildWithProgress(const BuildRequest& request, ArtifactSink* sink,
                                        std::stop_token stop) {
+  if (request.key.part == artifact::ArtifactPart::kUserspace) {
+    return BuildUserspace(request, sink, std::move(stop));
+  }
   const auto phase = [&](std::string_view name) {
     BuilderCheckStop(stop);
     if (sink != nullptr) {
@@ -111,31 +141,14 @@ BuildResult Builder::BuildWithProgress(const BuildRequest& request, ArtifactSink
 
   phase("headers");
   const KernelHeaders headers = ResolveKernelHeaders(options_.headers_root, key.kernel_release);
-  if (request.source_sha256.empty() && options_.require_pinned_sources) {
-    throw BuildError(BuildFailure::kUnpinnedSource,
-                     fmt::format("source {} has no sha256 and pinned sources are required; set "
-                                 "the source's sha256 in the component configuration",
-                                 request.source_url));
-  }
-  if (!request.source_sha256.empty() && !artifact::IsSha256Hex(request.source_sha256)) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("source sha256 \"{}\": must be 64 lower-case hex characters",
-                            request.source_sha256));
-  }
+  internal::CheckSourcePin(request, options_);
   const fs::path dir = options_.work_dir / ("build-" + key.PathSha256().substr(0, 16));
   fs::remove_all(dir);
   fs::create_directories(dir / "source");
 
   phase("fetch");
   const fs::path tarball = dir / "source.tar";
-  const std::string source_sha256 = DownloadSource(
-      {.url = request.source_url, .timeout = options_.download_timeout}, tarball, stop);
-  if (!request.source_sha256.empty() && source_sha256 != request.source_sha256) {
-    throw BuildError(BuildFailure::kSourceDigestMismatch,
-                     fmt::format("source {} has sha256 {}, pinned is {}; the file changed or the "
-                                 "pin is wrong",
-                                 request.source_url, source_sha256, request.source_sha256));
-  }
+  const std::string source_sha256 = internal::FetchPinnedSource(request, options_, tarball, stop);
 
   phase("unpack");
   try {

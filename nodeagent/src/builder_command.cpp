@@ -17,6 +17,7 @@
 #include "gpuext/files.h"
 #include "gpuext/flag_set.h"
 #include "gpuext/nodeagent/artifact/fs_store.h"
+#include "gpuext/nodeagent/artifact/http_cache_client.h"
 #include "gpuext/nodeagent/artifact/http_cache_upload.h"
 #include "gpuext/nodeagent/artifact/manifest.h"
 #include "gpuext/nodeagent/artifact/signing.h"
@@ -29,7 +30,7 @@ namespace {
 
 struct BuildFlags {
   std::string key;
-  std::string recipe = "kbuild-open";
+  std::string recipe;  // empty: kbuild-open for kernel keys, kbuild-run for userspace keys
   std::string source_url;
   std::string source_sha256;
   bool allow_unpinned_source = false;
@@ -49,13 +50,20 @@ struct BuildFlags {
   std::string image;
   std::string job_name;
   std::string cluster;
+  std::vector<std::string> connect_to;
 };
 
 void BuildCommandRegister(FlagSet& flags, BuildFlags& f) {
-  flags.String("key", &f.key, "artifact key path, kernel/<driver>/<kernelRelease>/<type>/<arch>");
-  flags.String("recipe", &f.recipe, "build recipe (kbuild-open)");
-  flags.String("source-url", &f.source_url, "driver source tarball (http, https or file URL)");
-  flags.String("source-sha256", &f.source_sha256, "pinned sha256 (hex) of the source tarball");
+  flags.String("key", &f.key,
+               "artifact key path, kernel/<driver>/<kernelRelease>/<type>/<arch> or "
+               "userspace/<driver>/<arch>");
+  flags.String("recipe", &f.recipe,
+               "build recipe: kbuild-open (kernel keys, the default) or kbuild-run (userspace "
+               "keys, the default)");
+  flags.String("source-url", &f.source_url,
+               "driver source (http, https or file URL): the open-gpu-kernel-modules tarball "
+               "for kernel keys, the NVIDIA .run package for userspace keys");
+  flags.String("source-sha256", &f.source_sha256, "pinned sha256 (hex) of the source");
   flags.Bool("allow-unpinned-source", &f.allow_unpinned_source,
              "build without --source-sha256 (requirePinnedSources off)");
   flags.String("headers-root", &f.headers_root, "root of /lib/modules and /usr/src");
@@ -76,6 +84,10 @@ void BuildCommandRegister(FlagSet& flags, BuildFlags& f) {
   flags.String("image", &f.image, "build image, recorded in the manifest");
   flags.String("job-name", &f.job_name, "Job name, recorded in the manifest");
   flags.String("cluster", &f.cluster, "cluster, recorded in the manifest");
+  flags.StringList("connect-to", &f.connect_to,
+                   "HOST:PORT:ADDR:PORT, repeatable: connect to ADDR:PORT for the --upload URL's "
+                   "HOST:PORT (curl's semantics; a port-forward or a local landscape; TLS still "
+                   "verifies HOST)");
 }
 
 // Every cross-flag problem at once, each naming the flag and the fix.
@@ -87,8 +99,11 @@ std::vector<std::string> BuildCommandValidate(const BuildFlags& f,
   } else {
     try {
       key = artifact::ArtifactKey::Parse(f.key);
-      if (key->part != artifact::ArtifactPart::kKernel) {
-        errors.push_back(InvalidFlagValue("--key", f.key, "the builder builds kernel parts only"));
+      if (key->part == artifact::ArtifactPart::kUserspace && !f.recipe.empty() &&
+          f.recipe != kUserspaceRecipe) {
+        errors.push_back(InvalidFlagValue(
+            "--recipe", f.recipe,
+            fmt::format("userspace keys are built by {}; leave --recipe out", kUserspaceRecipe)));
       }
     } catch (const std::exception& e) {
       errors.push_back(InvalidFlagValue("--key", f.key, e.what()));
@@ -122,12 +137,22 @@ std::vector<std::string> BuildCommandValidate(const BuildFlags& f,
   if (f.work_dir.empty()) {
     errors.push_back("--work-dir: must not be empty");
   }
+  for (const std::string& entry : f.connect_to) {
+    if (std::string problem = artifact::ConnectToProblem(entry); !problem.empty()) {
+      errors.push_back(std::move(problem));
+    }
+  }
   return errors;
 }
 
 BuildRequest BuildCommandRequest(const BuildFlags& f, const artifact::ArtifactKey& key) {
+  std::string recipe = f.recipe;
+  if (recipe.empty()) {
+    recipe = key.part == artifact::ArtifactPart::kUserspace ? std::string(kUserspaceRecipe)
+                                                            : "kbuild-open";
+  }
   BuildRequest request{.key = key,
-                       .recipe = f.recipe,
+                       .recipe = recipe,
                        .source_url = f.source_url,
                        .source_sha256 = f.source_sha256,
                        .image = f.image,
@@ -156,8 +181,10 @@ std::string BuildCommandReadToken(const std::string& path) {
 
 int BuildCommandToUpload(Builder& builder, const BuildRequest& request, const BuildFlags& f,
                          Clock& clock, std::ostream& out, std::ostream& err) {
-  const artifact::UploadClient client(
-      {.upload_url = f.upload, .token = BuildCommandReadToken(f.token_file), .ca_file = f.ca_file});
+  const artifact::UploadClient client({.upload_url = f.upload,
+                                       .token = BuildCommandReadToken(f.token_file),
+                                       .ca_file = f.ca_file,
+                                       .connect_to = f.connect_to});
   std::stop_source stop;
   UploadSink sink(client, clock, stop);
   try {

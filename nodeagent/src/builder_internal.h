@@ -73,4 +73,15 @@ void SignBuiltModules(CommandRunner& runner, const KernelHeaders& headers,
                       const ModuleSigning& signing, const std::vector<BuiltModule>& modules,
                       const std::vector<std::string>& env, std::stop_token stop);
 
+// Refuses an unpinned source when pins are required (BuildError kUnpinnedSource) and a pin
+// that is not a sha256 (gpuext::Error kInvalidArgument). Kernel and userspace builds alike.
+void CheckSourcePin(const BuildRequest& request, const BuilderOptions& options);
+
+// Downloads request.source_url into `dest` and returns its sha256; throws
+// BuildError(kSourceDigestMismatch) when it differs from the pin.
+[[nodiscard]] std::string FetchPinnedSource(const BuildRequest& request,
+                                            const BuilderOptions& options,
+                                            const std::filesystem::path& dest,
+                                            std::stop_token stop);
+
 }  // namespace gpuext::nodeagent::internal

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <set>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -51,24 +52,32 @@ std::string CacheBuilderImageTemplate(const ShootPlan& plan,
   return "";
 }
 
-// Where the builder downloads each pool driver's source: the open-gpu-kernel-modules tarball
-// (recipe kbuild-open) when the catalog has one, else the .run installer.
+// Where the builder downloads each pool driver's sources, one entry per kind the catalog has:
+// `open`, the open-gpu-kernel-modules tarball (kernel parts, recipe kbuild-open), and `run`,
+// the .run package (userspace parts, recipe kbuild-run). The cache picks by the key's part.
 json CacheBuildSources(const ShootPlan& plan) {
   json sources = json::array();
   std::set<std::string> seen;
   for (const api::ResolvedPool& pool : plan.pools) {
-    const api::DriverSources& from = pool.driver.sources;
-    const std::optional<api::DriverSource>& source = from.open ? from.open : from.run;
-    if (!source || !seen.insert(pool.driver.version).second) {
+    if (!seen.insert(pool.driver.version).second) {
       continue;
     }
-    // One checksum per entry: the common one, else amd64's (arm64 pools with their own
-    // checksum are not expressed here yet).
-    json entry = {{"driverVersion", pool.driver.version}, {"url", source->url}};
-    if (const std::string sha = source->Sha256For(gpuruntime::Arch::kAmd64); !sha.empty()) {
-      entry["sha256"] = sha;
+    const api::DriverSources& from = pool.driver.sources;
+    const std::pair<const char*, const std::optional<api::DriverSource>*> kinds[] = {
+        {"open", &from.open}, {"run", &from.run}};
+    for (const auto& [kind, source] : kinds) {
+      if (!source->has_value()) {
+        continue;
+      }
+      // One checksum per entry: the common one, else amd64's (arm64 pools with their own
+      // checksum are not expressed here yet).
+      json entry = {
+          {"driverVersion", pool.driver.version}, {"kind", kind}, {"url", (*source)->url}};
+      if (const std::string sha = (*source)->Sha256For(gpuruntime::Arch::kAmd64); !sha.empty()) {
+        entry["sha256"] = sha;
+      }
+      sources.push_back(entry);
     }
-    sources.push_back(entry);
   }
   return sources;
 }

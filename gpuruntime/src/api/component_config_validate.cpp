@@ -40,8 +40,11 @@ void ValidateSource(const DriverSource& s, bool require_pinned, const std::strin
   const std::string url_path = JoinPath(path, "url");
   if (s.url.empty()) {
     errors.push_back(FieldError::Required(url_path, "the download URL of this source"));
-  } else if (!s.url.starts_with("https://")) {
-    errors.push_back(FieldError::Invalid(url_path, s.url, "must be an https:// URL"));
+  } else if (!s.url.starts_with("https://") && !s.url.starts_with("file:///")) {
+    // file:// names a tarball inside the build image or a volume it mounts (air-gapped
+    // landscapes, the local landscape); the pinned sha256 protects both kinds alike.
+    errors.push_back(FieldError::Invalid(
+        url_path, s.url, "must be an https:// URL or an absolute file:/// path in the builder"));
   } else if (!PlaceholdersKnown(s.url, {"version", "branch", "arch", "narch"})) {
     errors.push_back(FieldError::Invalid(
         url_path, s.url, "unknown placeholder; use {version}, {branch}, {arch} or {narch}"));

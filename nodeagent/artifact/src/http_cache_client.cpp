@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gpuext/nodeagent/artifact/http_cache_client.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <utility>
@@ -29,7 +30,8 @@ hc::TransportOptions HttpCacheClientTransport(const HttpCacheOptions& o, bool tr
           .ca_file = o.ca_file,
           .connect_timeout = o.connect_timeout,
           .stall_timeout = o.stall_timeout,
-          .request_timeout = transfer ? std::chrono::milliseconds(0) : o.request_timeout};
+          .request_timeout = transfer ? std::chrono::milliseconds(0) : o.request_timeout,
+          .connect_to = o.connect_to};
 }
 
 std::string HttpCacheClientFileSha256(const std::filesystem::path& file) {
@@ -68,7 +70,96 @@ void HttpCacheClientFsync(const std::filesystem::path& file) {
   }
 }
 
+// Consumes one "host:" or "[v6]:" (or, with last, "port") field from `rest`.
+bool ConnectToField(std::string_view& rest, bool host, bool last, std::string_view& field) {
+  std::size_t end = 0;
+  if (host && rest.starts_with('[')) {
+    end = rest.find(']');
+    if (end == std::string_view::npos) {
+      return false;
+    }
+    ++end;
+  } else {
+    end = last ? rest.size() : rest.find(':');
+    if (end == std::string_view::npos) {
+      return false;
+    }
+  }
+  field = rest.substr(0, end);
+  if (!last) {
+    if (end >= rest.size() || rest[end] != ':') {
+      return false;
+    }
+    ++end;
+  }
+  rest.remove_prefix(std::min(end, rest.size()));
+  return true;
+}
+
+bool ConnectToPortOk(std::string_view port) {
+  if (port.empty()) {
+    return true;
+  }
+  if (port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  const int value = std::stoi(std::string(port));
+  return value >= 1 && value <= 65535;
+}
+
+// POSTs `body` to the cache server with the node's ServiceAccount token (when configured) and
+// decodes the lease answer: leases and prebuilds answer alike.
+CacheLeaseAnswer HttpCachePostForLease(const HttpCacheOptions& options, const std::string& path,
+                                       const json& body) {
+  hc::Request req{.method = "POST",
+                  .url = options.base_url + path,
+                  .headers = {"Content-Type: application/json"},
+                  .body = body.dump()};
+  if (!options.token_file.empty()) {
+    const auto token = ReadFileIfExists(options.token_file);
+    if (!token) {
+      throw Error(ErrorCode::kInfraUnauthorized,
+                  fmt::format("cache token file {} does not exist; mount the projected "
+                              "ServiceAccount token with audience gpu-driver-cache there",
+                              options.token_file.string()));
+    }
+    std::string t = *token;
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) {
+      t.pop_back();
+    }
+    req.headers.push_back("Authorization: Bearer " + t);
+  }
+  const hc::Response res = hc::Perform(HttpCacheClientTransport(options, false), req);
+  if (res.status != 200) {
+    hc::ThrowStatus(req, res);
+  }
+  try {
+    return CacheLeaseAnswerFromJson(json::parse(res.body));
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("POST {}: not JSON: {}", req.url, e.what()));
+  }
+}
+
 }  // namespace
+
+std::string ConnectToProblem(std::string_view entry) {
+  std::string_view rest = entry;
+  std::string_view host;
+  std::string_view port;
+  std::string_view to_host;
+  std::string_view to_port;
+  if (!ConnectToField(rest, true, false, host) || !ConnectToField(rest, false, false, port) ||
+      !ConnectToField(rest, true, false, to_host) || !ConnectToField(rest, false, true, to_port) ||
+      !ConnectToPortOk(port) || !ConnectToPortOk(to_port)) {
+    return fmt::format(
+        "--connect-to: Invalid value: \"{}\": want HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT, "
+        "e.g. gpu-driver-cache.gpu-driver-cache.svc:443:127.0.0.1:18443",
+        entry);
+  }
+  return "";
+}
 
 HttpCacheClient::HttpCacheClient(HttpCacheOptions options) : options_(std::move(options)) {
   while (!options_.base_url.empty() && options_.base_url.back() == '/') {
@@ -219,34 +310,8 @@ void HttpCacheClient::DownloadBlob(std::string_view digest, const std::filesyste
 
 CacheLeaseAnswer HttpCacheClient::RequestLease(const ArtifactKey& key,
                                                const LeaseRequester& requester) const {
-  hc::Request req{.method = "POST",
-                  .url = options_.base_url + "/v1/leases",
-                  .headers = {"Content-Type: application/json"},
-                  .body = ToJson(LeaseRequest{.key = key.Path(), .requester = requester}).dump()};
-  if (!options_.token_file.empty()) {
-    const auto token = ReadFileIfExists(options_.token_file);
-    if (!token) {
-      throw Error(ErrorCode::kInfraUnauthorized,
-                  fmt::format("cache token file {} does not exist; mount the projected "
-                              "ServiceAccount token with audience gpu-driver-cache there",
-                              options_.token_file.string()));
-    }
-    std::string t = *token;
-    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) {
-      t.pop_back();
-    }
-    req.headers.push_back("Authorization: Bearer " + t);
-  }
-  const hc::Response res = hc::Perform(HttpCacheClientTransport(options_, false), req);
-  if (res.status != 200) {
-    hc::ThrowStatus(req, res);
-  }
-  try {
-    return CacheLeaseAnswerFromJson(json::parse(res.body));
-  } catch (const json::exception& e) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("POST {}: not JSON: {}", req.url, e.what()));
-  }
+  return HttpCachePostForLease(options_, "/v1/leases",
+                               ToJson(LeaseRequest{.key = key.Path(), .requester = requester}));
 }
 
 std::optional<BuildStatus> HttpCacheClient::GetBuild(const ArtifactKey& key) const {
@@ -264,6 +329,21 @@ std::optional<BuildStatus> HttpCacheClient::GetBuild(const ArtifactKey& key) con
     throw Error(ErrorCode::kInvalidArgument,
                 fmt::format("GET {}: not JSON: {}", req.url, e.what()));
   }
+}
+
+CacheLeaseAnswer HttpCacheClient::Prebuild(const ArtifactKey& key, std::string_view os_version,
+                                           std::string_view pool) const {
+  if (key.part != ArtifactPart::kKernel || !key.module_type) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "prebuild: only kernel parts can be built ahead, not " + key.Path());
+  }
+  const json body = {{"driverVersion", key.driver_version},
+                     {"kernelRelease", key.kernel_release},
+                     {"moduleType", gpuruntime::ToString(*key.module_type)},
+                     {"arch", gpuruntime::ToString(key.arch)},
+                     {"osVersion", std::string(os_version)},
+                     {"pool", std::string(pool)}};
+  return HttpCachePostForLease(options_, "/v1/prebuild", body);
 }
 
 std::vector<std::string> HttpCacheClient::ListKeys(std::string_view prefix) const {

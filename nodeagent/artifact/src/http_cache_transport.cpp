@@ -149,6 +149,15 @@ Response Perform(const TransportOptions& options, const Request& request) {
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &HttpCacheHeader);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+  // Only where the TCP connection goes changes: the URL's host name is still what TLS verifies
+  // and what the Host header says.
+  std::unique_ptr<curl_slist, HttpCacheSlistDeleter> connect_to;
+  for (const std::string& entry : options.connect_to) {
+    connect_to.reset(curl_slist_append(connect_to.release(), entry.c_str()));
+  }
+  if (connect_to) {
+    curl_easy_setopt(h, CURLOPT_CONNECT_TO, connect_to.get());
+  }
 
   std::unique_ptr<curl_slist, HttpCacheSlistDeleter> headers;
   for (const std::string& header : request.headers) {

@@ -22,6 +22,8 @@ struct TransportOptions {
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
   std::chrono::milliseconds stall_timeout = std::chrono::seconds(60);
   std::chrono::milliseconds request_timeout = std::chrono::seconds(0);  // 0: none
+  // CURLOPT_CONNECT_TO entries "HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT" (see HttpCacheOptions).
+  std::vector<std::string> connect_to = {};
 };
 
 struct Response;

@@ -70,7 +70,8 @@ hcu::TransportOptions UploadTransport(const UploadClientOptions& o, bool transfe
           .connect_timeout = o.connect_timeout,
           .stall_timeout = o.stall_timeout,
           .request_timeout =
-              transfer ? std::chrono::milliseconds(0) : std::chrono::milliseconds(120000)};
+              transfer ? std::chrono::milliseconds(0) : std::chrono::milliseconds(120000),
+          .connect_to = o.connect_to};
 }
 
 }  // namespace

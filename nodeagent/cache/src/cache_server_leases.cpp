@@ -151,6 +151,12 @@ CacheLeaseAnswer CacheServer::Impl::DecideLease(const artifact::LeaseRequest& re
                 "artifact into the cache's store, or enable builds",
             .retry_after = FormatRfc3339(now + std::chrono::hours(1))};
   }
+  if (std::string why = deps.launcher->CannotBuild(key); !why.empty()) {
+    return {.state = CacheLeaseState::kFailed,
+            .reason = "NoBuildSource",
+            .message = std::move(why),
+            .retry_after = FormatRfc3339(now + std::chrono::minutes(10))};
+  }
   const auto held = [&](const artifact::Lease& lease) {
     CacheLeaseAnswer a{.state = CacheLeaseState::kHeld,
                        .holder = lease.holder,

@@ -174,7 +174,14 @@ void CacheConfigBuilds(CacheConfigReader& builds, CacheServerConfig& c, FieldErr
         s.String("driverVersion", source.driver_version);
         s.String("url", source.url);
         s.String("sha256", source.sha256);
+        std::string kind = "open";
+        s.String("kind", kind);
         s.Done();
+        if (kind == "run") {
+          source.kind = BuildSourceKind::kRun;
+        } else if (kind != "open") {
+          errors.push_back(FieldError::NotSupported(s.Field("kind"), kind, {"open", "run"}));
+        }
         if (source.driver_version.empty()) {
           errors.push_back(FieldError::Required(s.Field("driverVersion"),
                                                 "a driver version such as 580.95.05, or \"*\""));

@@ -53,6 +53,42 @@ std::string JobLauncherSecretName(const std::string& job_name) { return job_name
 
 }  // namespace
 
+std::string_view ToString(BuildSourceKind kind) {
+  return kind == BuildSourceKind::kOpen ? "open" : "run";
+}
+
+BuildSourceKind SourceKindFor(const artifact::ArtifactKey& key) {
+  return key.part == artifact::ArtifactPart::kKernel && key.module_type &&
+                 *key.module_type == gpuruntime::ModuleType::kOpen
+             ? BuildSourceKind::kOpen
+             : BuildSourceKind::kRun;
+}
+
+const BuildSource* FindBuildSource(const std::vector<BuildSource>& sources,
+                                   const artifact::ArtifactKey& key) {
+  const BuildSourceKind kind = SourceKindFor(key);
+  for (const BuildSource& source : sources) {
+    if (source.kind == kind &&
+        (source.driver_version == key.driver_version || source.driver_version == "*")) {
+      return &source;
+    }
+  }
+  return nullptr;
+}
+
+std::string JobBuildLauncher::CannotBuild(const artifact::ArtifactKey& key) const {
+  if (FindBuildSource(options_.sources, key) != nullptr) {
+    return {};
+  }
+  const BuildSourceKind kind = SourceKindFor(key);
+  return fmt::format(
+      "builds.sources has no source of kind {} for driver {}, which {} needs; add an entry "
+      "{{driverVersion: {}, kind: {}, url: ..., sha256: ...}} ({})",
+      ToString(kind), key.driver_version, key.Path(), key.driver_version, ToString(kind),
+      kind == BuildSourceKind::kOpen ? "the open-gpu-kernel-modules source tarball"
+                                     : "NVIDIA's .run package NVIDIA-Linux-<arch>-<version>.run");
+}
+
 std::string BuildJobName(const artifact::ArtifactKey& key) {
   return "build-" + key.PathSha256().substr(0, 10);
 }
@@ -84,17 +120,20 @@ json JobBuildLauncher::JobFor(const BuildRequest& request) const {
   if (recipe != options_.recipes.end()) {
     command.push_back("--recipe=" + recipe->second);
   }
-  for (const BuildSource& source : options_.sources) {
-    if (source.driver_version == key.driver_version || source.driver_version == "*") {
-      command.push_back(
-          "--source-url=" +
-          JobLauncherReplace(JobLauncherReplace(source.url, "{version}", key.driver_version),
-                             "{arch}", JobLauncherNativeArch(key.arch)));
-      command.push_back(source.sha256.empty() ? "--allow-unpinned-source"
-                                              : "--source-sha256=" + source.sha256);
-      break;
-    }
+  const BuildSource* source = FindBuildSource(options_.sources, key);
+  if (source == nullptr) {
+    throw Error(ErrorCode::kConfigurationProblem, CannotBuild(key));
   }
+  // {narch} is the catalog's spelling of the uname machine (NVIDIA-Linux-{narch}-…run);
+  // {arch} means the same here (x86_64 / aarch64), as documented for builds.sources.
+  std::string url = JobLauncherReplace(source->url, "{version}", key.driver_version);
+  url = JobLauncherReplace(std::move(url), "{branch}",
+                           key.driver_version.substr(0, key.driver_version.find('.')));
+  url = JobLauncherReplace(std::move(url), "{narch}", JobLauncherNativeArch(key.arch));
+  command.push_back("--source-url=" +
+                    JobLauncherReplace(std::move(url), "{arch}", JobLauncherNativeArch(key.arch)));
+  command.push_back(source->sha256.empty() ? "--allow-unpinned-source"
+                                           : "--source-sha256=" + source->sha256);
   command.push_back("--work-dir=/work/build");
   command.push_back("--image=" + image);
   command.push_back("--job-name=" + request.job_name);
@@ -208,6 +247,8 @@ json JobBuildLauncher::SecretFor(const BuildRequest& request, const json& create
 }
 
 void JobBuildLauncher::Launch(const BuildRequest& request) {
+  // First: a key no source fits must not touch the Jobs of earlier leases.
+  const json job = JobFor(request);
   const kube::ObjectKey job_key{options_.ns, request.job_name};
   const kube::ObjectKey secret_key{options_.ns, JobLauncherSecretName(request.job_name)};
   // A Job of the same name belongs to an earlier lease of this key (a dead or finished build):
@@ -219,7 +260,7 @@ void JobBuildLauncher::Launch(const BuildRequest& request) {
   client_.Delete(kJobLauncherSecrets, secret_key);
   json created;
   try {
-    created = client_.Create(kJobLauncherJobs, JobFor(request));
+    created = client_.Create(kJobLauncherJobs, job);
   } catch (const std::exception& e) {
     std::throw_with_nested(
         Error(ErrorCode::kRetryableInfraDependencies,

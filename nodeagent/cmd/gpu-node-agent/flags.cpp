@@ -37,6 +37,7 @@ ParsedFlags ParseFlags(const std::vector<std::string>& args, const std::set<std:
       value = args[++i];
     }
     out.values[name] = value;
+    out.all_values[name].push_back(value);
   }
   return out;
 }

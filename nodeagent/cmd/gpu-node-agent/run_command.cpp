@@ -7,6 +7,9 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <stop_token>
+#include <thread>
 
 #include "commands.h"
 #include "flags.h"
@@ -18,6 +21,8 @@
 #include "gpuext/logger.h"
 #include "gpuext/nodeagent/agent.h"
 #include "gpuext/nodeagent/artifact/elf_modinfo.h"
+#include "gpuext/nodeagent/artifact/http_cache_client.h"
+#include "gpuext/nodeagent/config_watch.h"
 #include "gpuext/nodeagent/kernel_ops.h"
 #include "gpuext/nodeagent/node_reporter.h"
 #include "sources.h"
@@ -25,6 +30,11 @@
 namespace gpuext::nodeagent::cmd {
 
 namespace {
+
+// Where the node-agent chart mounts the projected ServiceAccount token with audience
+// gpu-driver-cache (volume cache-token). The chart passes no flag for it, so this default is
+// what makes lease requests carry the token in a cluster.
+constexpr const char* kRunCacheTokenFile = "/var/run/secrets/gpu-driver-cache/token";
 
 std::string RunEnv(const char* name) {
   const char* value = std::getenv(name);
@@ -60,6 +70,27 @@ std::map<std::string, std::string> RunReadModinfo(const std::filesystem::path& f
   return out;
 }
 
+// Runs the agent until SIGTERM (nullopt) or until its configuration file holds a new valid
+// configuration (returned; the caller rebuilds the agent with it).
+std::optional<ConfigChange> RunUntilConfigChanges(Agent& agent, const std::string& config_path,
+                                                  const std::string& config_text,
+                                                  std::stop_token shutdown, const Logger& logger) {
+  std::stop_source restart;
+  std::stop_callback forward(shutdown, [&restart] { restart.request_stop(); });
+  std::optional<ConfigChange> change;
+  std::jthread watcher([&](std::stop_token stop) {
+    change = WatchConfigFile(config_path, config_text, RealClock::Instance(), stop, logger);
+    restart.request_stop();
+  });
+  agent.Run(restart.get_token());
+  watcher.request_stop();
+  watcher.join();
+  if (shutdown.stop_requested()) {
+    return std::nullopt;
+  }
+  return change;
+}
+
 }  // namespace
 
 int RunAgentCommand(const std::vector<std::string>& args) {
@@ -67,7 +98,7 @@ int RunAgentCommand(const std::vector<std::string>& args) {
       ParseFlags(args,
                  {"config", "kernel-backend", "host-root", "node-name", "kubeconfig", "namespace",
                   "scratch-dir", "heartbeat-file", "cache-token-file", "simulated-kernel-release",
-                  "log-format", "once", "no-report"},
+                  "log-format", "once", "no-report", "connect-to"},
                  {"once", "no-report"});
   std::vector<std::string> errors = flags.errors;
   const std::string config_path = flags.Get("config", "/etc/gpu-node-agent/config.yaml");
@@ -78,6 +109,11 @@ int RunAgentCommand(const std::vector<std::string>& args) {
   const std::string log_format = flags.Get("log-format", "json");
   if (log_format != "json" && log_format != "text") {
     errors.push_back("--log-format must be json or text");
+  }
+  for (const std::string& entry : flags.GetAll("connect-to")) {
+    if (const std::string problem = artifact::ConnectToProblem(entry); !problem.empty()) {
+      errors.push_back(problem);
+    }
   }
   const bool report = flags.Get("no-report") != "true";
   const std::string node_name = flags.Get("node-name", RunEnv("NODE_NAME"));
@@ -100,8 +136,11 @@ int RunAgentCommand(const std::vector<std::string>& args) {
       throw Error(ErrorCode::kConfigurationProblem,
                   config_path + " does not exist; mount the ConfigMap gpu-node-agent-<pool>");
     }
-    const gpuruntime::api::AgentConfiguration config =
-        gpuruntime::api::LoadAgentConfiguration(*text);
+    std::string config_text = *text;
+    gpuruntime::api::AgentConfiguration config =
+        gpuruntime::api::LoadAgentConfiguration(config_text);
+    // The host root and the kernel backend stay for the process's life; everything else of
+    // the configuration is applied again when the file changes.
     const HostPaths host{flags.Get("host-root", config.paths.host_root)};
     Clock& clock = RealClock::Instance();
     RealCommandRunner runner;
@@ -119,42 +158,51 @@ int RunAgentCommand(const std::vector<std::string>& args) {
 
     std::unique_ptr<kube::HttpClient> client;
     std::unique_ptr<NodeReporter> reporter;
-    BuiltSources sources;
     const SourceSettings settings{.ns = flags.Get("namespace", RunEnv("POD_NAMESPACE")),
-                                  .token_file = flags.Get("cache-token-file")};
+                                  .token_file = flags.Get("cache-token-file", kRunCacheTokenFile),
+                                  .connect_to = flags.GetAll("connect-to")};
     if (report) {
       client = std::make_unique<kube::HttpClient>(
           kube::LoadConfig(flags.Get("kubeconfig")),
           kube::HttpClientOptions{.component = "gpu-node-agent"});
       reporter = std::make_unique<KubeNodeReporter>(
           *client, KubeNodeReporterOptions{.node_name = node_name}, clock);
-      sources = BuildSources(config, client.get(), settings, clock, logger);
     } else {
       reporter = std::make_unique<LogNodeReporter>(logger.WithName("report"));
-      sources = BuildSources(config, nullptr, settings, clock, logger);
     }
 
-    Agent agent(config,
-                {.host = host,
-                 .kernel = kernel.get(),
-                 .runner = &runner,
-                 .clock = &clock,
-                 .reporter = reporter.get(),
-                 .sources = sources.sources},
-                {.scratch_dir = flags.Get("scratch-dir"),
-                 .simulated = backend == "simulated",
-                 .run_host_tools = backend == "real",
-                 .node_name = node_name,
-                 .heartbeat_file = flags.Get(
-                     "heartbeat-file", (host.StatusFile().parent_path() / "heartbeat").string()),
-                 .logger = logger.WithName("agent")});
-    if (flags.Get("once") == "true") {
-      const AgentOutcome o = agent.RunOnce(signals.token());
-      std::cout << ToString(o.phase) << " " << o.reason << ": " << o.message << "\n";
-      return o.phase == Phase::kReady || o.phase == Phase::kNoGpu ? 0 : 1;
+    while (true) {
+      const BuiltSources sources = BuildSources(config, client.get(), settings, clock, logger);
+      Agent agent(config,
+                  {.host = host,
+                   .kernel = kernel.get(),
+                   .runner = &runner,
+                   .clock = &clock,
+                   .reporter = reporter.get(),
+                   .sources = sources.sources},
+                  {.scratch_dir = flags.Get("scratch-dir"),
+                   .simulated = backend == "simulated",
+                   .run_host_tools = backend == "real",
+                   .node_name = node_name,
+                   .heartbeat_file = flags.Get(
+                       "heartbeat-file", (host.StatusFile().parent_path() / "heartbeat").string()),
+                   .logger = logger.WithName("agent")});
+      if (flags.Get("once") == "true") {
+        const AgentOutcome o = agent.RunOnce(signals.token());
+        std::cout << ToString(o.phase) << " " << o.reason << ": " << o.message << "\n";
+        return o.phase == Phase::kReady || o.phase == Phase::kNoGpu ? 0 : 1;
+      }
+      // kubelet rewrites a ConfigMap volume in place: a new driver version or mode: uninstall
+      // reaches the running agent without a restart (the chart has no config checksum).
+      std::optional<ConfigChange> change =
+          RunUntilConfigChanges(agent, config_path, config_text, signals.token(), logger);
+      if (!change) {
+        return 0;
+      }
+      logger.Info("Configuration changed; applying it", {{"config", config_path}});
+      config_text = std::move(change->text);
+      config = std::move(change->config);
     }
-    agent.Run(signals.token());
-    return 0;
   } catch (const std::exception& e) {
     // Boundary: main (STYLE.md §6).
     logger.Error(e, "gpu-node-agent run failed");

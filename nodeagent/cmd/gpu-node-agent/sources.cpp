@@ -86,8 +86,11 @@ BuiltSources BuildSources(const gpuruntime::api::AgentConfiguration& config, kub
           name = "filesystem " + s.path;
           break;
         case CacheSourceType::kServer: {
-          auto server = std::make_unique<artifact::HttpCacheBlobStore>(artifact::HttpCacheClient(
-              {.base_url = s.url, .ca_pem = s.ca_bundle, .token_file = settings.token_file}));
+          auto server = std::make_unique<artifact::HttpCacheBlobStore>(
+              artifact::HttpCacheClient({.base_url = s.url,
+                                         .ca_pem = s.ca_bundle,
+                                         .token_file = settings.token_file,
+                                         .connect_to = settings.connect_to}));
           // The only source that builds what it lacks (§13.3 step 5); `owned` keeps it alive.
           request_build = [client = &server->client()](const artifact::ArtifactKey& key,
                                                        const artifact::LeaseRequester& who) {

@@ -20,6 +20,8 @@ namespace gpuext::nodeagent::cmd {
 struct SourceSettings {
   std::string ns = {};          // where S3 credentials Secrets live (the agent's namespace)
   std::string token_file = {};  // projected token for the cache server's lease API
+  // --connect-to entries for the cache server source (HttpCacheOptions::connect_to).
+  std::vector<std::string> connect_to = {};
 };
 
 struct BuiltSources {

@@ -121,7 +121,8 @@ json ApiServer::DeleteObject(const ApiRequest& req, const ObjectPtr& current,
     add("orphan");
   }
   const bool namespace_pending =
-      type.kind == "Namespace" && !updated["spec"].value("finalizers", json::array()).empty();
+      type.kind == "Namespace" &&
+      !updated.value("/spec/finalizers"_json_pointer, json::array()).empty();
   if (finalizers.empty() && !namespace_pending) {
     if (req.DryRun()) {
       return Served(type, *current);
@@ -188,7 +189,8 @@ void ApiServer::RemoveIfFinalized(const ResourceType& type, const json& obj) {
   if (Meta(obj, "deletionTimestamp").empty() || !Finalizers(obj).empty()) {
     return;
   }
-  if (type.kind == "Namespace" && !obj["spec"].value("finalizers", json::array()).empty()) {
+  if (type.kind == "Namespace" &&
+      !obj.value("/spec/finalizers"_json_pointer, json::array()).empty()) {
     return;
   }
   try {

@@ -331,6 +331,18 @@ json ApiServer::MergeForUpdate(const ApiRequest& req, const json& current, json 
     }
   } else {
     updated = std::move(obj);
+    if (type.kind == "Namespace" && !type.crd) {
+      // The namespace strategy keeps spec.finalizers on update: only the finalize subresource
+      // (and the namespace controller) changes them.
+      const json finalizers = current.value("/spec/finalizers"_json_pointer, json());
+      if (finalizers.is_null()) {
+        if (updated.contains("spec") && updated["spec"].is_object()) {
+          updated["spec"].erase("finalizers");
+        }
+      } else {
+        updated["spec"]["finalizers"] = finalizers;
+      }
+    }
     if (type.status_subresource) {
       // The main resource ignores status changes when a status subresource exists.
       if (current.contains("status")) {

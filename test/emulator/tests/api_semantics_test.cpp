@@ -552,6 +552,28 @@ TEST_F(ApiSemanticsTest, NamespaceDeletionRemovesContentsAndRefusesNewObjects) {
   EXPECT_TRUE(Eventually([&] { return api_->Get(ns_path).status == 404; }));
 }
 
+// An update that leaves out spec (a client replacing the object from a manifest) keeps the
+// finalizers, as the namespace strategy does, so the namespace can still be deleted.
+TEST_F(ApiSemanticsTest, NamespaceUpdateWithoutSpecKeepsFinalizersAndDeletes) {
+  const std::string ns_path = "/api/v1/namespaces/replaced";
+  const json created =
+      Must(api_->Post(
+               "/api/v1/namespaces",
+               {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "replaced"}}}}),
+           201);
+  json replacement = {{"apiVersion", "v1"},
+                      {"kind", "Namespace"},
+                      {"metadata",
+                       {{"name", "replaced"},
+                        {"labels", {{"team", "gpu"}}},
+                        {"resourceVersion", created["metadata"]["resourceVersion"]}}}};
+  const json updated = Must(api_->Put(ns_path, replacement), 200);
+  EXPECT_EQ(updated["spec"]["finalizers"], json::array({"kubernetes"}));
+  EXPECT_EQ(updated["metadata"]["labels"]["team"], "gpu");
+  Must(api_->Delete(ns_path), 200);
+  EXPECT_TRUE(Eventually([&] { return api_->Get(ns_path).status == 404; }));
+}
+
 // ---- watch ------------------------------------------------------------------------------------
 
 TEST_F(ApiSemanticsTest, WatchStreamsChangesFromAResourceVersion) {

@@ -7,6 +7,7 @@
 
 #include "gpuext/gpu/chart_values.h"
 #include "gpuext/nodeagent/cache/config.h"
+#include "gpuext/nodeagent/cache/job_launcher.h"
 #include "gpuext/yaml_json.h"
 #include "plan_test_util.h"
 
@@ -29,9 +30,26 @@ TEST(CacheConfigContractTest, TheServerReadsWhatTheControllerWrites) {
   EXPECT_NE(parsed.jobs.builder_image.find("{osVersion}"), std::string::npos)
       << parsed.jobs.builder_image;
   EXPECT_NE(parsed.jobs.builder_image.find("{arch}"), std::string::npos);
-  ASSERT_EQ(parsed.jobs.sources.size(), 1u) << "both pools use 580.95.05: one source";
-  EXPECT_EQ(parsed.jobs.sources[0].driver_version, "580.95.05");
-  EXPECT_FALSE(parsed.jobs.sources[0].url.empty());
+  // Both pools use 580.95.05, whose catalog entry has both kinds: one source per kind.
+  ASSERT_EQ(parsed.jobs.sources.size(), 2u);
+  for (const nodeagent::cache::BuildSource& source : parsed.jobs.sources) {
+    EXPECT_EQ(source.driver_version, "580.95.05");
+    EXPECT_FALSE(source.url.empty());
+  }
+  EXPECT_EQ(parsed.jobs.sources[0].kind, nodeagent::cache::BuildSourceKind::kOpen);
+  EXPECT_NE(parsed.jobs.sources[0].url.find("open-gpu-kernel-modules"), std::string::npos);
+  EXPECT_EQ(parsed.jobs.sources[1].kind, nodeagent::cache::BuildSourceKind::kRun);
+  EXPECT_NE(parsed.jobs.sources[1].url.find(".run"), std::string::npos);
+  // The launcher finds a source for both parts of a node's driver.
+  const auto userspace = nodeagent::artifact::UserspaceKey("580.95.05", gpuruntime::Arch::kAmd64);
+  const auto kernel = nodeagent::artifact::KernelKey(
+      "580.95.05", "6.1.0-1-amd64", gpuruntime::ModuleType::kOpen, gpuruntime::Arch::kAmd64);
+  ASSERT_NE(nodeagent::cache::FindBuildSource(parsed.jobs.sources, userspace), nullptr);
+  EXPECT_EQ(nodeagent::cache::FindBuildSource(parsed.jobs.sources, userspace)->kind,
+            nodeagent::cache::BuildSourceKind::kRun);
+  ASSERT_NE(nodeagent::cache::FindBuildSource(parsed.jobs.sources, kernel), nullptr);
+  EXPECT_EQ(nodeagent::cache::FindBuildSource(parsed.jobs.sources, kernel)->kind,
+            nodeagent::cache::BuildSourceKind::kOpen);
 }
 
 }  // namespace

@@ -170,7 +170,7 @@ TEST(ControllerConfigurationTest, ValidationNamesEveryProblem) {
           "driver.branches[1].version: Invalid value: \"590.1.2\": is not on branch 580",
           "driver.branches[2].sources.open.url: Invalid value: "
           "\"http://example.invalid/{version}\": "
-          "must be an https:// URL",
+          "must be an https:// URL or an absolute file:/// path in the builder",
           "driver.branches[3].sources.open.sha256: Required value: requirePinnedSources is true: "
           "pin the source's sha256 or set it to false",
           "driver.defaultBranch: Unsupported value: \"600\": supported values: \"57\", \"580\", "

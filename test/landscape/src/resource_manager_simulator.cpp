@@ -157,7 +157,7 @@ void ResourceManagerSimulator::Apply(json& mr) {
   }
   // Prune what the previous version applied and this one does not (unless keepObjects).
   if (failure.empty() && !spec.value("keepObjects", false)) {
-    for (const json& old : mr.value("status", json::object()).value("resources", json::array())) {
+    for (const json& old : mr.value("/status/resources"_json_pointer, json::array())) {
       if (std::find(applied.begin(), applied.end(), old) == applied.end()) {
         const kube::Resource resource = resolve_(old["apiVersion"], old["kind"]);
         shoot_.Delete(resource, {old["namespace"], old["name"]});
@@ -203,9 +203,9 @@ void ResourceManagerSimulator::WriteStatus(const json& mr, const json& resources
 }
 
 void ResourceManagerSimulator::Cleanup(const json& mr) {
-  const bool keep = mr.value("spec", json::object()).value("keepObjects", false);
+  const bool keep = mr.value("/spec/keepObjects"_json_pointer, false);
   if (!keep) {
-    for (const json& ref : mr.value("status", json::object()).value("resources", json::array())) {
+    for (const json& ref : mr.value("/status/resources"_json_pointer, json::array())) {
       shoot_.Delete(resolve_(ref["apiVersion"], ref["kind"]), {ref["namespace"], ref["name"]});
     }
   }

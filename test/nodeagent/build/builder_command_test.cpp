@@ -37,12 +37,13 @@ BuildCommandRun RunBuildForTest(const std::vector<std::string>& args) {
 }
 
 TEST(BuildCommandTest, ReportsEveryFlagProblemAtOnce) {
-  const BuildCommandRun r =
-      RunBuildForTest({"--key", "userspace/580.95.05/amd64", "--source-sha256", "XYZ", "--upload",
-                       "https://cache/v1/uploads/1", "--module-signing-key", "k.pem", "--jobs",
-                       "-1", "--compile-timeout", "soon", "--colour"});
+  const BuildCommandRun r = RunBuildForTest(
+      {"--key", "userspace/580.95.05/amd64", "--recipe", "kbuild-open", "--source-sha256", "XYZ",
+       "--upload", "https://cache/v1/uploads/1", "--module-signing-key", "k.pem", "--jobs", "-1",
+       "--compile-timeout", "soon", "--colour"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.err, HasSubstr("--key: invalid value \"userspace/580.95.05/amd64\""));
+  EXPECT_THAT(r.err, HasSubstr("--recipe: invalid value \"kbuild-open\""));
+  EXPECT_THAT(r.err, HasSubstr("userspace keys are built by kbuild-run"));
   EXPECT_THAT(r.err, HasSubstr("--source-url: required"));
   EXPECT_THAT(r.err, HasSubstr("--source-sha256: invalid value \"XYZ\""));
   EXPECT_THAT(r.err, HasSubstr("--token-file: required with --upload"));

@@ -64,6 +64,8 @@ TEST_F(BuilderSigningTest, SignFileGetsHashKeyCertAndEachModule) {
   EXPECT_THAT(
       signs,
       ElementsAre(ElementsAre(sign_file, "sha256", "/secret/signing_key.pem",
+                              "/secret/signing_key.x509", (kbuild / "nvidia-modeset.ko").string()),
+                  ElementsAre(sign_file, "sha256", "/secret/signing_key.pem",
                               "/secret/signing_key.x509", (kbuild / "nvidia-uvm.ko").string()),
                   ElementsAre(sign_file, "sha256", "/secret/signing_key.pem",
                               "/secret/signing_key.x509", (kbuild / "nvidia.ko").string())));

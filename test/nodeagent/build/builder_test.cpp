@@ -42,14 +42,14 @@ class BuilderRealBuildTest : public build_test::SimulatedDriverBuildTest {
   }
 };
 
-TEST_F(BuilderRealBuildTest, BuildsBothModulesForTheHeadersKernel) {
+TEST_F(BuilderRealBuildTest, BuildsEveryModuleForTheHeadersKernel) {
   RealCommandRunner runner;
   Builder builder(Options("work"), runner, clock_);
   const BuildResult result = builder.Build(Request(), {});
 
   const fs::path video =
       result.tree / "lib/modules" / headers_->kernel_release / "kernel/drivers/video";
-  for (const std::string name : {"nvidia.ko", "nvidia-uvm.ko"}) {
+  for (const std::string name : {"nvidia.ko", "nvidia-uvm.ko", "nvidia-modeset.ko"}) {
     SCOPED_TRACE(name);
     const artifact::ModInfo info = artifact::ReadModInfo(video / name);
     EXPECT_THAT(info.Get("vermagic").value_or(""),
@@ -57,9 +57,10 @@ TEST_F(BuilderRealBuildTest, BuildsBothModulesForTheHeadersKernel) {
     EXPECT_EQ(info.Get("version"), build_test::kSimulatedDriverVersion);
   }
   EXPECT_EQ(artifact::ReadModInfo(video / "nvidia-uvm.ko").Get("depends"), "nvidia");
+  EXPECT_EQ(artifact::ReadModInfo(video / "nvidia-modeset.ko").Get("depends"), "nvidia");
 
   const artifact::ArtifactManifest& m = result.manifest;
-  ASSERT_EQ(m.files.size(), 2U);
+  ASSERT_EQ(m.files.size(), 3U);
   for (const artifact::FileEntry& file : m.files) {
     SCOPED_TRACE(file.path);
     const std::string bytes = build_test::BuildTestReadFile(result.tree / file.path);
@@ -68,8 +69,9 @@ TEST_F(BuilderRealBuildTest, BuildsBothModulesForTheHeadersKernel) {
     EXPECT_EQ(file.mode, 0644U);
   }
   const std::string prefix = "lib/modules/" + headers_->kernel_release + "/kernel/drivers/video/";
-  EXPECT_EQ(m.files[0].path, prefix + "nvidia-uvm.ko");
-  EXPECT_EQ(m.files[1].path, prefix + "nvidia.ko");
+  EXPECT_EQ(m.files[0].path, prefix + "nvidia-modeset.ko");
+  EXPECT_EQ(m.files[1].path, prefix + "nvidia-uvm.ko");
+  EXPECT_EQ(m.files[2].path, prefix + "nvidia.ko");
   EXPECT_THAT(m.vermagic, ::testing::StartsWith(headers_->kernel_release + " "));
   EXPECT_EQ(m.builder.recipe, "kbuild-open");
   EXPECT_EQ(m.builder.source_sha256, source_.sha256);
@@ -105,7 +107,7 @@ TEST_F(BuilderRealBuildTest, PublishedArtifactPassesVerifyArtifact) {
                                 .target_kernel_release = headers_->kernel_release,
                                 .dest = tmp_.path() / "verified"});
   EXPECT_TRUE(verified.ok()) << artifact::ToString(verified.reason) << ": " << verified.message;
-  EXPECT_EQ(verified.files.size(), 2U);
+  EXPECT_EQ(verified.files.size(), 3U);
 
   // The same artifact must be refused for another kernel: the vermagic check is real.
   const artifact::VerifyResult other =
@@ -211,7 +213,7 @@ TEST_F(BuilderRealBuildTest, WrongDriverVersionInSourceIsRefused) {
   request.source_sha256 = other.sha256;
   EXPECT_THAT([&] { (void)Builder(Options("work"), runner, clock_).Build(request, {}); },
               ::testing::ThrowsMessage<BuildError>(
-                  HasSubstr("VersionMismatch: nvidia-uvm.ko has version 999.20.02")));
+                  HasSubstr("VersionMismatch: nvidia-modeset.ko has version 999.20.02")));
 }
 
 // The Job runs as uid 65532 with no capabilities (§14.5). As root (CI), run gcc and make as
@@ -239,7 +241,7 @@ TEST_F(BuilderRealBuildTest, CompilesAsAnUnprivilegedUser) {
   });
   const BuildResult result = Builder(Options("work"), runner, clock_).Build(Request(), {});
   EXPECT_THAT(runner.unexpected(), ::testing::IsEmpty());
-  ASSERT_EQ(result.manifest.files.size(), 2U);
+  ASSERT_EQ(result.manifest.files.size(), 3U);
   EXPECT_THAT(result.manifest.vermagic, ::testing::StartsWith(headers_->kernel_release + " "));
 }
 

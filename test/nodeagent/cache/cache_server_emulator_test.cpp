@@ -38,6 +38,9 @@ class CacheServerEmulatorTest : public ::testing::Test {
     launcher_ = std::make_unique<JobBuildLauncher>(
         *kube_, JobLauncherOptions{.agent_image = "registry.test/gpu-node-agent:v1",
                                    .builder_image = "registry.test/kmodbuild:{arch}-{osVersion}",
+                                   // Only the open tarball: userspace keys have no source.
+                                   .sources = {{.driver_version = "*",
+                                                .url = "https://download.test/{version}.tar.gz"}},
                                    .cluster = "shoot--p--s"});
     port_ = gpuext::testing::FreeLoopbackPort();
     server_ =
@@ -107,6 +110,18 @@ TEST_F(CacheServerEmulatorTest, AgentTokenStartsABuilderJobWhoseSecretCarriesThe
        .ca_pem = ca_->cert_pem()});
   EXPECT_TRUE(up.Heartbeat("compile", 5));
   EXPECT_EQ(Client("agent-sa-token").GetBuild(key)->phase, "compile");
+}
+
+TEST_F(CacheServerEmulatorTest, KeyWithoutAFittingSourceFailsInsteadOfLeasing) {
+  const auto key = artifact::UserspaceKey("580.95.05", gpuruntime::Arch::kAmd64);
+  const auto answer = Client("agent-sa-token").RequestLease(key, {.node = "n1", .pool = "gpu"});
+  ASSERT_EQ(answer.state, artifact::CacheLeaseState::kFailed);
+  EXPECT_EQ(answer.reason, "NoBuildSource");
+  EXPECT_NE(answer.message.find("builds.sources has no source of kind run"), std::string::npos)
+      << answer.message;
+  EXPECT_FALSE(answer.retry_after.empty());
+  EXPECT_FALSE(kube_->Get({"batch", "v1", "jobs", true}, {"gpu-driver-cache", BuildJobName(key)})
+                   .has_value());
 }
 
 TEST_F(CacheServerEmulatorTest, TokensOfOtherIdentitiesAreRefused) {

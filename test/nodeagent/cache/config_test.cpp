@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "gpuext/error.h"
+#include "gpuext/nodeagent/cache/job_launcher.h"
 
 namespace gpuext::nodeagent::cache {
 namespace {
@@ -85,6 +86,36 @@ TEST(CacheServerConfigTest, BuildsYamlOfTheChartOverridesEnabledAndSelector) {
   EXPECT_FALSE(c.builds_enabled);
   EXPECT_EQ(c.jobs.node_selector.at("a"), "b");
   EXPECT_THROW(ApplyBuildsConfig(c, "enabled: maybe\n", "builds.yaml"), Error);
+}
+
+TEST(CacheServerConfigTest, SourcesHaveAKindThatDefaultsToOpen) {
+  const CacheServerConfig c = ParseCacheServerConfig(R"(
+builds:
+  sources:
+  - {driverVersion: "580.95.05", url: "https://x/{version}.tar.gz"}
+  - {driverVersion: "580.95.05", kind: run, url: "https://x/NVIDIA-Linux-{narch}-{version}.run"}
+  - {driverVersion: "*", kind: open, url: "https://y/{version}.tar.gz"}
+)",
+                                                     "config.yaml");
+  ASSERT_EQ(c.jobs.sources.size(), 3U);
+  EXPECT_EQ(c.jobs.sources[0].kind, BuildSourceKind::kOpen);
+  EXPECT_EQ(c.jobs.sources[1].kind, BuildSourceKind::kRun);
+  EXPECT_EQ(c.jobs.sources[2].kind, BuildSourceKind::kOpen);
+}
+
+TEST(CacheServerConfigTest, UnknownSourceKindNamesTheAllowedValues) {
+  try {
+    (void)ParseCacheServerConfig(
+        "builds: {sources: [{driverVersion: \"*\", kind: installer, url: \"https://x\"}]}\n",
+        "config.yaml");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("builds.sources[0].kind"), std::string::npos) << m;
+    EXPECT_NE(m.find("installer"), std::string::npos) << m;
+    EXPECT_NE(m.find("\"open\""), std::string::npos) << m;
+    EXPECT_NE(m.find("\"run\""), std::string::npos) << m;
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // real API semantics).
 #include "gpuext/nodeagent/cache/job_launcher.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "gpuext/base64.h"
@@ -66,7 +67,11 @@ class JobLauncherEmulatorTest : public ::testing::Test {
             .timeout = 45min,
             .sources = {{.driver_version = "580.95.05",
                          .url = "https://download.test/{version}/NVIDIA-Linux-{arch}-{version}.run",
-                         .sha256 = std::string(64, 'c')}},
+                         .sha256 = std::string(64, 'c'),
+                         .kind = BuildSourceKind::kRun},
+                        {.driver_version = "*",
+                         .url = "https://download.test/open-gpu-kernel-modules-{version}.tar.gz",
+                         .sha256 = std::string(64, 'd')}},
             .cluster = "shoot--p--s"};
   }
 
@@ -121,9 +126,9 @@ TEST_F(JobLauncherEmulatorTest, JobIsCreatedWithTheRestrictedBuilderShape) {
   EXPECT_TRUE(has("--work-dir=/work/build"));
   EXPECT_TRUE(has("--job-name=" + build.job_name));
   EXPECT_TRUE(has("--cluster=shoot--p--s"));
-  EXPECT_TRUE(
-      has("--source-url=https://download.test/580.95.05/NVIDIA-Linux-aarch64-580.95.05.run"));
-  EXPECT_TRUE(has("--source-sha256=" + std::string(64, 'c')));
+  // An open kernel key builds from the open source, not from the .run listed first.
+  EXPECT_TRUE(has("--source-url=https://download.test/open-gpu-kernel-modules-580.95.05.tar.gz"));
+  EXPECT_TRUE(has("--source-sha256=" + std::string(64, 'd')));
   EXPECT_TRUE(has("--upload=" + build.upload_url));
   EXPECT_TRUE(has("--token-file=/etc/gpuext/upload/token"));
   EXPECT_TRUE(has("--ca-file=/etc/gpuext/cache-ca/ca.crt"));
@@ -137,6 +142,49 @@ TEST_F(JobLauncherEmulatorTest, JobIsCreatedWithTheRestrictedBuilderShape) {
   const json& owner = (*secret)["metadata"]["ownerReferences"][0];
   EXPECT_EQ(owner["kind"], "Job");
   EXPECT_EQ(owner["uid"], (*job)["metadata"]["uid"]);
+}
+
+TEST_F(JobLauncherEmulatorTest, UserspaceKeysBuildFromTheRunSource) {
+  JobLauncherOptions options = Options();
+  options.sources[0].url = "https://download.test/{branch}/NVIDIA-Linux-{narch}-{version}.run";
+  JobBuildLauncher launcher(*client_, options);
+  BuildRequest build = Request("lease1");
+  build.key = artifact::UserspaceKey("580.95.05", gpuruntime::Arch::kAmd64);
+  build.job_name = BuildJobName(build.key);
+  const json job = launcher.JobFor(build);
+  const json& main = job["spec"]["template"]["spec"]["containers"][0];
+  // No kernel headers needed: the agent image, not the OS build image.
+  EXPECT_EQ(main["image"], options.agent_image);
+  const std::vector<std::string> command = main["command"];
+  EXPECT_THAT(command, ::testing::Contains("--key=userspace/580.95.05/amd64"));
+  EXPECT_THAT(command, ::testing::Contains("--recipe=kbuild-run"));
+  EXPECT_THAT(command,
+              ::testing::Contains(
+                  "--source-url=https://download.test/580/NVIDIA-Linux-x86_64-580.95.05.run"));
+  EXPECT_THAT(command, ::testing::Contains("--source-sha256=" + std::string(64, 'c')));
+  EXPECT_EQ(launcher.CannotBuild(build.key), "");
+}
+
+TEST_F(JobLauncherEmulatorTest, NoSourceOfTheNeededKindFailsBeforeAnyJob) {
+  JobLauncherOptions options = Options();
+  options.sources.erase(options.sources.begin());  // only the open tarball is left
+  JobBuildLauncher launcher(*client_, options);
+  BuildRequest build = Request("lease1");
+  build.key = artifact::UserspaceKey("580.95.05", gpuruntime::Arch::kArm64);
+  build.job_name = BuildJobName(build.key);
+  const std::string why = launcher.CannotBuild(build.key);
+  EXPECT_THAT(why, ::testing::HasSubstr("builds.sources has no source of kind run for driver "
+                                        "580.95.05, which userspace/580.95.05/arm64 needs"));
+  EXPECT_THAT(why, ::testing::HasSubstr(".run package"));
+  EXPECT_THAT([&] { launcher.Launch(build); },
+              ::testing::ThrowsMessage<Error>(::testing::HasSubstr("kind run")));
+  EXPECT_FALSE(client_->Get(kJobTestJobs, {"gpu-driver-cache", build.job_name}).has_value());
+  // The open tarball does not stand in for a proprietary kernel build either.
+  EXPECT_THAT(launcher.CannotBuild(artifact::KernelKey("580.95.05", "6.1.0-1-amd64",
+                                                       gpuruntime::ModuleType::kProprietary,
+                                                       gpuruntime::Arch::kAmd64)),
+              ::testing::HasSubstr("kind run"));
+  EXPECT_EQ(launcher.CannotBuild(Request("x").key), "");
 }
 
 TEST_F(JobLauncherEmulatorTest, RelaunchReplacesTheDeadBuildersJob) {

@@ -80,7 +80,22 @@ int Spawn(const std::vector<std::string>& argv_in, const std::vector<std::string
   std::vector<char*> cargv = CStrings(argv);
   std::vector<char*> cenv = CStrings(env);
   pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, cargv[0], actions, nullptr, cargv.data(), cenv.data());
+  // A child starts with no signal blocked and default dispositions, whatever the parent's
+  // threads block (ShutdownSignals blocks SIGTERM/SIGINT): otherwise SIGTERM could not stop it.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  const int rc = posix_spawnp(&pid, cargv[0], actions, &attr, cargv.data(), cenv.data());
+  posix_spawnattr_destroy(&attr);
   if (rc != 0) {
     throw std::runtime_error("cannot start " + argv_in[0] + ": " + std::strerror(rc));
   }

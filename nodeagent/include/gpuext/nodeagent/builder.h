@@ -16,6 +16,10 @@
 //   lay them out as lib/modules/<k>/kernel/drivers/video/*.ko, pack deterministically (same
 //   source, headers and compiler ⇒ same blob digest) and describe it in an ArtifactManifest.
 //
+// Userspace part (a userspace key, recipe kbuild-run, builder_userspace_build.cpp): download
+// the vendor's .run package with the same pinning, extract it with `sh <file> -x --target <dir>`
+// through the CommandRunner, then PackUserspace with the vendor's file list.
+//
 //   RealCommandRunner runner;
 //   Builder builder({.headers_root = "/", .work_dir = "/work", .core_cache_dir = "/cache"},
 //                   runner, clock);
@@ -32,6 +36,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gpuext/clock.h"
@@ -52,7 +57,8 @@ struct ModuleSigning {
 };
 
 struct BuildRequest {
-  artifact::ArtifactKey key = {};  // a kernel key
+  artifact::ArtifactKey key = {};  // a kernel or a userspace key
+  // kbuild-open for kernel keys; a userspace key takes kUserspaceRecipe.
   std::string recipe = "kbuild-open";
   std::string source_url = {};
   std::string source_sha256 = {};  // 64 lower-case hex; empty = unpinned
@@ -63,13 +69,16 @@ struct BuildRequest {
   std::string cluster = {};
 };
 
+// The one recipe of userspace parts: extract the .run package and copy the file list.
+inline constexpr std::string_view kUserspaceRecipe = "kbuild-run";
+
 // The userspace part's input: an extracted vendor package (`sh NVIDIA-Linux-<narch>-<v>.run -x
 // --target <dir>`) and the vendor's file list (GpuVendor::UserspaceFileList).
 struct UserspacePackRequest {
   artifact::ArtifactKey key = {};  // a userspace key
   std::filesystem::path extracted_dir = {};
   std::vector<gpuruntime::UserspaceFile> files = {};
-  std::string recipe = "kbuild-run";
+  std::string recipe = std::string(kUserspaceRecipe);
   std::string source_sha256 = {};  // of the package the directory was extracted from
   std::string image = {};
   std::string job_name = {};
@@ -110,9 +119,10 @@ class Builder {
   // `runner` and `clock` must outlive the builder.
   Builder(BuilderOptions options, CommandRunner& runner, Clock& clock);
 
-  // Runs the steps above and returns the artifact, published nowhere. Throws BuildError for
-  // build failures, gpuext::Error(kInvalidArgument) for a bad request (a userspace key), and
-  // gpuext::Error for environment failures (disk full).
+  // Runs the steps above for the key's part and returns the artifact, published nowhere.
+  // Throws BuildError for build failures (kBadSource for a userspace source that is not a .run
+  // package), gpuext::Error(kInvalidArgument) for a bad request, and gpuext::Error for
+  // environment failures (disk full).
   BuildResult Build(const BuildRequest& request, std::stop_token stop);
 
   // Build, then sink.PutBlob for the blob and sink.Commit for the manifest. A failed build
@@ -129,6 +139,7 @@ class Builder {
  private:
   BuildResult BuildWithProgress(const BuildRequest& request, ArtifactSink* sink,
                                 std::stop_token stop);
+  BuildResult BuildUserspace(const BuildRequest& request, ArtifactSink* sink, std::stop_token stop);
 
   BuilderOptions options_;
   CommandRunner& runner_;

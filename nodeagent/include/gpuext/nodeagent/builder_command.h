@@ -11,6 +11,12 @@
 //       (--upload https://gpu-driver-cache…/v1/uploads/<id> --token-file /token
 //        | --output-dir /out [--signing-key-file key.pem])
 //
+//   gpu-node-agent build --key userspace/580.95.05/amd64
+//       --source-url https://…/NVIDIA-Linux-x86_64-580.95.05.run --source-sha256 <hex> …
+//
+// A userspace key takes recipe kbuild-run (the default for it): the .run package is extracted
+// with `sh <package> -x --target <dir>` and the vendor's userspace file list is packed.
+//
 // --upload publishes through the cache's upload API (the server signs the manifest) and reports
 // a failed build to it; --output-dir writes a FilesystemBlobStore layout (blobs/, manifests/),
 // signed when --signing-key-file is given.

@@ -46,7 +46,17 @@ struct HttpCacheOptions {
   std::chrono::milliseconds stall_timeout = std::chrono::seconds(60);
   // Whole-request bound for small JSON calls (not for blob transfers).
   std::chrono::milliseconds request_timeout = std::chrono::seconds(60);
+  // Reach the server through another address without weakening TLS, with curl's --connect-to
+  // semantics: "HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT" (an empty HOST or PORT matches any).
+  // The certificate is still verified for the URL's host. For a port-forward or a local
+  // landscape, e.g. "gpu-driver-cache.gpu-driver-cache.svc:443:127.0.0.1:18443".
+  std::vector<std::string> connect_to = {};
 };
+
+// Why a --connect-to entry is malformed ("" when it is fine): it must be
+// HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT, hosts may be empty or [IPv6], ports empty or
+// 1-65535. The message names the flag and the expected shape.
+[[nodiscard]] std::string ConnectToProblem(std::string_view entry);
 
 // (bytes done, bytes total); total is -1 while unknown.
 using DownloadProgress = std::function<void(std::int64_t, std::int64_t)>;
@@ -69,6 +79,10 @@ class HttpCacheClient {
   // POST /v1/leases with the bearer token.
   [[nodiscard]] CacheLeaseAnswer RequestLease(const ArtifactKey& key,
                                               const LeaseRequester& requester) const;
+  // POST /v1/prebuild with the bearer token: a build of a kernel key ahead of any node that
+  // needs it (`gpu cache prebuild`). The same answers as RequestLease.
+  [[nodiscard]] CacheLeaseAnswer Prebuild(const ArtifactKey& key, std::string_view os_version = {},
+                                          std::string_view pool = {}) const;
   // GET /v1/builds/{key}: nullopt when the server knows no build of the key.
   [[nodiscard]] std::optional<BuildStatus> GetBuild(const ArtifactKey& key) const;
   // GET /v1/keys?prefix=: every key path (all pages).

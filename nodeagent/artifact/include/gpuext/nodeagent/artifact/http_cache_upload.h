@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gpuext/nodeagent/artifact/http_cache_api.h"
 
@@ -31,6 +32,8 @@ struct UploadClientOptions {
   std::filesystem::path ca_file = {};
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
   std::chrono::milliseconds stall_timeout = std::chrono::seconds(60);
+  // curl's --connect-to entries, as HttpCacheOptions::connect_to.
+  std::vector<std::string> connect_to = {};
 };
 
 class UploadClient {

@@ -21,6 +21,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -30,12 +31,29 @@
 
 namespace gpuext::nodeagent::cache {
 
+// What a source is: the open-gpu-kernel-modules tarball (kernel parts with open modules,
+// recipe kbuild-open) or NVIDIA's .run package (userspace parts, and proprietary kernel parts).
+enum class BuildSourceKind { kOpen, kRun };
+
+// "open", "run".
+[[nodiscard]] std::string_view ToString(BuildSourceKind kind);
+
+// The kind a key's build needs: kOpen for kernel keys with open modules, kRun otherwise. The
+// open recipe unpacks a tarball, so a .run package cannot stand in for a missing open source.
+[[nodiscard]] BuildSourceKind SourceKindFor(const artifact::ArtifactKey& key);
+
 // A driver source the builder downloads (§14.5 step 2).
 struct BuildSource {
   std::string driver_version = {};  // "580.95.05"; "*" for every version
-  std::string url = {};             // may hold {version} and {arch} (x86_64 / aarch64)
-  std::string sha256 = {};          // 64 hex; empty: unpinned
+  // May hold {version}, {branch} ("580"), and {arch} or {narch} (both x86_64 / aarch64).
+  std::string url = {};
+  std::string sha256 = {};  // 64 hex; empty: unpinned
+  BuildSourceKind kind = BuildSourceKind::kOpen;
 };
+
+// The first of `sources` of the key's driver version (or "*") and kind, or nullptr.
+[[nodiscard]] const BuildSource* FindBuildSource(const std::vector<BuildSource>& sources,
+                                                 const artifact::ArtifactKey& key);
 
 struct JobLauncherOptions {
   std::string ns = "gpu-driver-cache";
@@ -47,7 +65,7 @@ struct JobLauncherOptions {
   std::chrono::seconds timeout = std::chrono::hours(1);
   // Recipe per module type ("open", "proprietary") and for userspace parts ("userspace").
   std::map<std::string, std::string> recipes = {
-      {"open", "kbuild-open"}, {"proprietary", "kbuild-run"}, {"userspace", "userspace"}};
+      {"open", "kbuild-open"}, {"proprietary", "kbuild-run"}, {"userspace", "kbuild-run"}};
   std::vector<BuildSource> sources = {};
   // The cache's CA for the builder: ConfigMap or Secret key mounted at /etc/gpuext/cache-ca.
   std::string ca_secret = "gpu-cache-tls";
@@ -59,9 +77,13 @@ class JobBuildLauncher final : public BuildLauncher {
  public:
   // Throws gpuext::Error(kConfigurationProblem) when agent_image is empty.
   JobBuildLauncher(kube::Client& client, JobLauncherOptions options);
+  // Throws gpuext::Error(kConfigurationProblem) when no source fits the key (CannotBuild).
   void Launch(const BuildRequest& request) override;
+  // Names builds.sources and the missing kind when no source fits the key.
+  [[nodiscard]] std::string CannotBuild(const artifact::ArtifactKey& key) const override;
 
-  // The Job and Secret objects Launch creates (exposed for tests and dry runs).
+  // The Job and Secret objects Launch creates (exposed for tests and dry runs). JobFor throws
+  // like Launch when no source fits.
   [[nodiscard]] nlohmann::json JobFor(const BuildRequest& request) const;
   [[nodiscard]] nlohmann::json SecretFor(const BuildRequest& request,
                                          const nlohmann::json& created_job) const;

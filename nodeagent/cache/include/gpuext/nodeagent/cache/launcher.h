@@ -30,6 +30,14 @@ class BuildLauncher {
   // Starts the build. Throws gpuext::Error when it cannot; the server then releases the lease
   // and answers 503, so the next request tries again.
   virtual void Launch(const BuildRequest& request) = 0;
+
+  // Why this launcher can never build `key` (no configured source fits it), or empty when it
+  // can. The server answers such a key with state Failed (reason NoBuildSource) instead of
+  // leasing it and launching a build that cannot work.
+  [[nodiscard]] virtual std::string CannotBuild(const artifact::ArtifactKey& key) const {
+    (void)key;
+    return {};
+  }
 };
 
 // "build-" + the first 10 hex characters of the key path's sha256 (§14.5).
