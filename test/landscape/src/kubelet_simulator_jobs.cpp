@@ -7,10 +7,9 @@
 // written to the Job's status the way the Job controller does.
 #include <condition_variable>
 #include <csignal>
+#include <mutex>
 
 #include <fmt/format.h>
-
-#include <mutex>
 
 #include "gpuext/time_format.h"
 #include "kubelet_simulator_internal.h"
