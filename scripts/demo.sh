@@ -71,6 +71,7 @@ The landscape keeps running. Explore it:
   export KUBECONFIG=${demo}/garden.kubeconfig   # garden and seed: Shoots, Extensions, ManagedResources
   ${root}/.tools/bin/kubectl get shoots -A
   ${root}/.tools/bin/kubectl --kubeconfig ${demo}/shoot.kubeconfig get nodes -L gpu.extensions.gardener.cloud/driver-ready
+  ${root}/.tools/bin/kubectl apply -f example/shoot.yaml   # tick the box again; watch the nodes
   ${root}/${build}/bin/gpu status --kubeconfig ${demo}/shoot.kubeconfig
 Logs of every component: ${demo}/*.log, ${demo}/nodes/
 Stop it with: make demo-down

@@ -35,6 +35,7 @@ inline const kube::Resource kKsNodes{"", "v1", "nodes", false};
 inline const kube::Resource kKsPods{"", "v1", "pods", true};
 inline const kube::Resource kKsConfigMaps{"", "v1", "configmaps", true};
 inline const kube::Resource kKsSecrets{"", "v1", "secrets", true};
+inline const kube::Resource kKsPersistentVolumeClaims{"", "v1", "persistentvolumeclaims", true};
 inline const kube::Resource kKsServices{"", "v1", "services", true};
 inline const kube::Resource kKsDaemonSets{"apps", "v1", "daemonsets", true};
 inline const kube::Resource kKsDeployments{"apps", "v1", "deployments", true};
@@ -151,6 +152,8 @@ struct KubeletSimulator::Impl {
   void SyncDaemonSet(const nlohmann::json& ds, const std::vector<nlohmann::json>& nodes,
                      std::set<std::string>& wanted);
   void SyncStatefulSet(const nlohmann::json& sts, std::set<std::string>& wanted);
+  void EnsureClaim(const std::string& ns, const std::string& pvc_name,
+                   const nlohmann::json& claim_template, const std::filesystem::path& dir);
   void SyncDeployment(const nlohmann::json& deploy);
   // Starts or restarts `id` when not running or its inputs changed. Returns whether it runs.
   bool EnsureProcess(const std::string& id, const std::vector<std::string>& argv,

@@ -288,6 +288,30 @@ void KubeletSimulator::Impl::SyncDaemonSet(const json& ds, const std::vector<jso
                         {"observedGeneration", KsGeneration(ds)}});
 }
 
+// The StatefulSet controller's PersistentVolumeClaim for a claim template, bound at once. The
+// claim's data lives in `dir` for as long as that PVC (by UID) exists: a PVC deleted with its
+// namespace takes the data with it, as a dynamically provisioned volume would.
+void KubeletSimulator::Impl::EnsureClaim(const std::string& ns, const std::string& pvc_name,
+                                         const json& claim_template, const fs::path& dir) {
+  std::optional<json> pvc = shoot.Get(kKsPersistentVolumeClaims, {ns, pvc_name});
+  if (!pvc) {
+    pvc = shoot.Create(kKsPersistentVolumeClaims,
+                       {{"apiVersion", "v1"},
+                        {"kind", "PersistentVolumeClaim"},
+                        {"metadata", {{"name", pvc_name}, {"namespace", ns}}},
+                        {"spec", claim_template.value("spec", json::object())}});
+    shoot.Patch(kKsPersistentVolumeClaims, {ns, pvc_name}, kube::PatchType::kMerge,
+                {{"status", {{"phase", "Bound"}}}}, kube::Subresource::kStatus);
+  }
+  const std::string uid = (*pvc)["metadata"].value("uid", "");
+  const fs::path uid_file = dir.parent_path() / (dir.filename().string() + ".uid");
+  if (ReadFileIfExists(uid_file).value_or("") != uid) {
+    fs::remove_all(dir);  // another PVC than the one this data belonged to
+    fs::create_directories(dir);
+    WriteFileAtomically(uid_file, uid, 0644);
+  }
+}
+
 void KubeletSimulator::Impl::SyncStatefulSet(const json& sts, std::set<std::string>& wanted) {
   const std::string ns = KsMeta(sts, "namespace");
   const std::string name = KsMeta(sts, "name");
@@ -303,11 +327,13 @@ void KubeletSimulator::Impl::SyncStatefulSet(const json& sts, std::set<std::stri
     }
     const int port = service_ports[id];
     std::vector<std::string> claims;
+    const fs::path pod_dir = options.work_dir / "pods" / ns / (name + "-0");
     const json templates = sts.value("/spec/volumeClaimTemplates"_json_pointer, json::array());
     for (const json& t : templates) {
       claims.push_back(KsMeta(t, "name"));
+      EnsureClaim(ns, KsMeta(t, "name") + "-" + name + "-0", t,
+                  pod_dir / "run" / "claims" / KsMeta(t, "name"));
     }
-    const fs::path pod_dir = options.work_dir / "pods" / ns / (name + "-0");
     const PodIdentity who{.ns = ns,
                           .name = name + "-0",
                           .node = "",
