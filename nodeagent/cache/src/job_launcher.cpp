@@ -24,6 +24,9 @@ constexpr std::string_view kJobLauncherLeaseAnnotation =
     "cache.gpu.extensions.gardener.cloud/lease";
 constexpr std::string_view kJobLauncherClusterAnnotation =
     "cache.gpu.extensions.gardener.cloud/cluster";
+// The node whose lease request started the build (for `kubectl describe job` and the demo).
+constexpr std::string_view kJobLauncherRequestedByAnnotation =
+    "cache.gpu.extensions.gardener.cloud/requested-by";
 constexpr const char* kJobLauncherTokenDir = "/etc/gpuext/upload";
 constexpr const char* kJobLauncherCaDir = "/etc/gpuext/cache-ca";
 
@@ -157,6 +160,9 @@ json JobBuildLauncher::JobFor(const BuildRequest& request) const {
                       {std::string(kJobLauncherLeaseAnnotation), request.lease.id}};
   if (!options_.cluster.empty()) {
     annotations[std::string(kJobLauncherClusterAnnotation)] = options_.cluster;
+  }
+  if (!request.requester.node.empty()) {
+    annotations[std::string(kJobLauncherRequestedByAnnotation)] = request.requester.node;
   }
   const json pod_spec = {
       {"restartPolicy", "Never"},

@@ -197,6 +197,9 @@ TEST_F(JobLauncherEmulatorTest, RelaunchReplacesTheDeadBuildersJob) {
   ASSERT_TRUE(job.has_value());
   EXPECT_EQ((*job)["metadata"]["annotations"]["cache.gpu.extensions.gardener.cloud/lease"],
             "lease2");
+  EXPECT_EQ((*job)["metadata"]["annotations"]["cache.gpu.extensions.gardener.cloud/requested-by"],
+            second.requester.node);
+  EXPECT_FALSE(second.requester.node.empty());
   const auto secret =
       client_->Get(kJobTestSecrets, {"gpu-driver-cache", second.job_name + "-upload"});
   ASSERT_TRUE(secret.has_value());

@@ -212,7 +212,10 @@ std::string DemoStory::Impl::WaitFirstBuild() {
       ++report.builds_per_key[key];
       const bool succeeded = job.value("/status/succeeded"_json_pointer, 0) > 0;
       done += succeeded ? 1 : 0;
-      parts.push_back(fmt::format("Job {} ({}): {}", job["metadata"].value("name", "?"), key,
+      const std::string holder = job.value("/metadata/annotations"_json_pointer, json::object())
+                                     .value("cache.gpu.extensions.gardener.cloud/requested-by", "");
+      parts.push_back(fmt::format("Job {} ({}{}): {}", job["metadata"].value("name", "?"), key,
+                                  holder.empty() ? "" : ", lease held for " + holder,
                                   succeeded ? "succeeded" : "running"));
     }
     for (const json& node : StoryGpuNodes(*shoot, pools)) {
