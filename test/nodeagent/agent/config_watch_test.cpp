@@ -6,9 +6,7 @@
 
 #include "gpuext/nodeagent/config_watch.h"
 
-#include <fstream>
 #include <future>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -22,11 +20,9 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string ConfigWatchBaseText() {
-  std::ifstream in(std::string(GPUEXT_SOURCE_DIR) +
-                   "/gpuruntime/testdata/api/agent-configuration.yaml");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return ReadFileIfExists(std::string(GPUEXT_SOURCE_DIR) +
+                          "/gpuruntime/testdata/api/agent-configuration.yaml")
+      .value_or("");
 }
 
 std::string ConfigWatchWithMode(const std::string& mode) {

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gpuext/base64.h"
+#include "gpuext/files.h"
 #include "gpuext/landscape/demo_story.h"
 #include "gpuext/landscape/landscape.h"
 #include "gpuext/testing/process.h"
@@ -29,12 +30,7 @@ using nlohmann::json;
 const kube::Resource kE2eSecrets{"", "v1", "secrets", true};
 const kube::Resource kE2eEvents{"", "v1", "events", true};
 
-std::string E2eReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string E2eReadFile(const fs::path& path) { return ReadFileIfExists(path).value_or(""); }
 
 // The distinctive part of a credential: a token as is, a PEM private key by its first body line.
 std::vector<std::string> E2eCredentialMarkers(const std::string& value) {

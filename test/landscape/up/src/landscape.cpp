@@ -5,7 +5,6 @@
 
 #include <csignal>
 #include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -37,10 +36,7 @@ std::string LandscapeRandomToken() {
 }
 
 std::string LandscapeTail(const fs::path& file, size_t max_bytes = 4000) {
-  std::ifstream in(file);
-  std::ostringstream s;
-  s << in.rdbuf();
-  const std::string text = s.str();
+  const std::string text = ReadFileIfExists(file).value_or("");
   return text.size() > max_bytes ? "..." + text.substr(text.size() - max_bytes) : text;
 }
 

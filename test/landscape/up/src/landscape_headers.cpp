@@ -7,9 +7,6 @@
 // directory whose UTS_RELEASE names the newer release. Kbuild then really compiles against it
 // and the modules' vermagic names the newer release, which is all the agent checks.
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 
 #include "gpuext/error.h"
@@ -21,13 +18,6 @@ namespace gpuext::landscape {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string HeadersReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void HeadersLink(const fs::path& target, const fs::path& link) {
   fs::create_directories(link.parent_path());
@@ -59,7 +49,7 @@ fs::path PrepareSimulatedHeadersRoot(const fs::path& dir, const std::string& rea
   const fs::path copy = root / "usr/src" / ("linux-headers-" + simulated_release);
   fs::copy(real_build, copy, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
   const fs::path uts = copy / "include/generated/utsrelease.h";
-  std::string text = HeadersReadFile(uts);
+  std::string text = ReadFileIfExists(uts).value_or("");
   const std::string quoted = "\"" + real_release + "\"";
   const size_t at = text.find(quoted);
   if (at == std::string::npos) {
